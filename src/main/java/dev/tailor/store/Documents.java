@@ -1,0 +1,83 @@
+package dev.tailor.store;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.Optional;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Small JSON documents (bundle documents, channel pointers, build records) kept in the {@link BlobStore}, with
+ * the hot ones cached. Local writes update the cache at once; entries also expire after a short time so that a
+ * replica sees another replica's writes within that time.
+ */
+public final class Documents {
+
+    private static final int MAX_DOCUMENT_BYTES = 4 * 1024 * 1024;
+
+    private final BlobStore store;
+    private final ObjectMapper json;
+    private final Cache<String, byte[]> cache;
+
+    public Documents(BlobStore store, ObjectMapper json, Duration ttl, long maxEntries) {
+        this.store = store;
+        this.json = json;
+        this.cache = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(maxEntries).build();
+    }
+
+    public <T> Optional<T> read(String key, Class<T> type) {
+        return raw(key).map(bytes -> json.readValue(bytes, type));
+    }
+
+    public void write(String key, Object value) {
+        byte[] bytes = json.writeValueAsBytes(value);
+        store.put(key, new ByteArrayInputStream(bytes));
+        cache.put(key, bytes);
+    }
+
+    /** Writes the document only if none exists yet. @return true when this call created it */
+    public boolean create(String key, Object value) {
+        byte[] bytes = json.writeValueAsBytes(value);
+        boolean created = store.putIfAbsent(key, new ByteArrayInputStream(bytes)).isPresent();
+        if (created) {
+            cache.put(key, bytes);
+        } else {
+            cache.invalidate(key);
+        }
+        return created;
+    }
+
+    public BlobStore store() {
+        return store;
+    }
+
+    private Optional<byte[]> raw(String key) {
+        byte[] cached = cache.getIfPresent(key);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        Optional<InputStream> in = store.get(key);
+        if (in.isEmpty()) {
+            return Optional.empty();
+        }
+        try (InputStream stream = in.get()) {
+            byte[] bytes = stream.readNBytes(MAX_DOCUMENT_BYTES + 1);
+            if (bytes.length > MAX_DOCUMENT_BYTES) {
+                throw new BlobStoreException("document " + key + " is larger than " + MAX_DOCUMENT_BYTES,
+                        null);
+            }
+            cache.put(key, bytes);
+            return Optional.of(bytes);
+        } catch (IOException e) {
+            throw new BlobStoreException("cannot read " + key, e);
+        } catch (UncheckedIOException e) {
+            throw new BlobStoreException("cannot read " + key, e.getCause());
+        }
+    }
+}

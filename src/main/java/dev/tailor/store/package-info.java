@@ -1,0 +1,5 @@
+/**
+ * The one place Tailor keeps state: a keyed blob store with atomic writes, and small JSON documents in it.
+ * The filesystem implementation is the embedded default; every implementation passes {@code BlobStoreContract}.
+ */
+package dev.tailor.store;

@@ -18,6 +18,7 @@ import org.springframework.web.reactive.result.method.annotation.ResponseEntityE
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
 
+import dev.tailor.store.BlobStoreException;
 import reactor.core.publisher.Mono;
 
 /**
@@ -33,16 +34,28 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @Override
     protected Mono<ResponseEntity<Object>> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
             HttpStatusCode status, ServerWebExchange exchange) {
-        if (body instanceof ProblemDetail problem) {
-            decorate(problem, ex, status);
-        }
-        return super.handleExceptionInternal(ex, body, headers, status, exchange);
+        return super.handleExceptionInternal(ex, body, headers, status, exchange).map(response -> {
+            if (response.getBody() instanceof ProblemDetail problem) {
+                decorate(problem, ex, status);
+            }
+            return response;
+        });
     }
 
     @ExceptionHandler(DataBufferLimitException.class)
     Mono<ResponseEntity<Object>> tooLarge(DataBufferLimitException ex, ServerWebExchange exchange) {
         return problem(new ProblemException(HttpStatus.PAYLOAD_TOO_LARGE, "request.too_large",
                 "The request body is larger than this endpoint accepts."), exchange);
+    }
+
+    @ExceptionHandler(BlobStoreException.class)
+    Mono<ResponseEntity<Object>> storeDown(BlobStoreException ex, ServerWebExchange exchange) {
+        log.warn("store unavailable on {} {}: {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(),
+                ex.toString());
+        ProblemException problem = new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, "store.unavailable",
+                "The storage backend is unavailable; retry shortly.");
+        problem.getHeaders().set(HttpHeaders.RETRY_AFTER, "5");
+        return problem(problem, exchange);
     }
 
     @ExceptionHandler(DecodingException.class)

@@ -1,0 +1,130 @@
+package dev.tailor.auth;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.stereotype.Component;
+
+import dev.tailor.store.DataDir;
+import dev.tailor.store.Digest;
+import dev.tailor.web.ProblemException;
+
+/**
+ * Checks bearer tokens on write endpoints. Tokens are looked up by their sha256, so the process never holds a
+ * configured token's value; device-facing reads never call this.
+ */
+@Component
+public class Access {
+
+    private static final Logger log = LoggerFactory.getLogger(Access.class);
+    static final String ADMIN_TOKEN_FILE = "admin-token";
+
+    private final Map<String, Caller> byHash = new HashMap<>();
+
+    public Access(AuthProperties props, DataDir dataDir) {
+        for (AuthProperties.Token t : props.tokens()) {
+            if (t.sha256() == null || Digest.ofHex(t.sha256().toLowerCase(Locale.ROOT)).isEmpty()) {
+                throw new IllegalArgumentException("tailor.auth.tokens: token '" + t.name()
+                        + "' needs sha256: the 64-hex-digit sha256 of the token");
+            }
+            byHash.put(t.sha256().toLowerCase(Locale.ROOT), new Caller(t.name(), t.roles(), t.apps()));
+        }
+        if (props.bootstrapAdmin()) {
+            Path file = dataDir.path().resolve(ADMIN_TOKEN_FILE);
+            byHash.put(hash(adminToken(file)), new Caller("admin", Set.of(Role.ADMIN), Set.of("*")));
+            log.info("Admin token: {} (send it as 'Authorization: Bearer <token>')", file);
+        }
+    }
+
+    /** The caller, if the request carries a valid token with the role for the app; otherwise a 401 or 403. */
+    public Caller require(ServerHttpRequest request, Role role, String app) {
+        Caller caller = authenticate(request);
+        if (!caller.hasRole(role)) {
+            throw new ProblemException(HttpStatus.FORBIDDEN, "auth.forbidden_role",
+                    "This token lacks the '" + role.name().toLowerCase(Locale.ROOT) + "' role");
+        }
+        if (app != null && !caller.mayTouch(app)) {
+            throw new ProblemException(HttpStatus.FORBIDDEN, "auth.forbidden_app",
+                    "This token may not act on the app '" + app + "'");
+        }
+        return caller;
+    }
+
+    /** Any valid token that may act on the app (null: any app), whatever its roles: for management reads. */
+    public Caller requireApp(ServerHttpRequest request, String app) {
+        Caller caller = authenticate(request);
+        if (app != null && !caller.mayTouch(app)) {
+            throw new ProblemException(HttpStatus.FORBIDDEN, "auth.forbidden_app",
+                    "This token may not act on the app '" + app + "'");
+        }
+        return caller;
+    }
+
+    public Caller authenticate(ServerHttpRequest request) {
+        String header = request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
+        if (header == null || header.isBlank()) {
+            throw unauthorized("auth.missing_token", "This endpoint needs 'Authorization: Bearer <token>'");
+        }
+        if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() > 512) {
+            throw unauthorized("auth.invalid_token", "The Authorization header must be 'Bearer <token>'");
+        }
+        Caller caller = byHash.get(hash(header.substring(7).trim()));
+        if (caller == null) {
+            throw unauthorized("auth.invalid_token", "The token is not valid");
+        }
+        return caller;
+    }
+
+    static String hash(String token) {
+        return HexFormat.of().formatHex(Digest.sha256().digest(token.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static ProblemException unauthorized(String code, String detail) {
+        ProblemException e = new ProblemException(HttpStatus.UNAUTHORIZED, code, detail);
+        e.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"tailor\"");
+        return e;
+    }
+
+    private static String adminToken(Path file) {
+        try {
+            if (Files.exists(file)) {
+                return Files.readString(file, StandardCharsets.UTF_8).trim();
+            }
+            byte[] random = new byte[32];
+            new SecureRandom().nextBytes(random);
+            String token = "tlr_" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+            Path tmp = file.resolveSibling(ADMIN_TOKEN_FILE + ".tmp");
+            Files.deleteIfExists(tmp);
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(tmp, token + "\n", StandardCharsets.UTF_8);
+            try {
+                Files.createLink(file, tmp);
+            } catch (FileAlreadyExistsException raced) {
+                // another process on the same data directory created it first: use theirs
+                return Files.readString(file, StandardCharsets.UTF_8).trim();
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+            return token;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the admin token at " + file, e);
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package dev.tailor.bundle;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import org.springframework.stereotype.Service;
+
+import dev.tailor.store.BlobInfo;
+import dev.tailor.store.DataDir;
+import dev.tailor.store.Digest;
+import dev.tailor.store.Documents;
+
+/**
+ * Stores bundles by content. The canonical tar goes in first and the documents after it, each written only if
+ * absent, so racing identical uploads converge on one bundle and a crash between the writes is repaired by the
+ * next upload of the same content.
+ *
+ * <p>Layout: {@code bundles/sha256/<hex>} (canonical tar), {@code meta/bundles/sha256/<hex>.json} (document),
+ * {@code meta/app-bundles/<app>/<hex>.json} (per-app index), {@code meta/apps/<app>.json} (the app exists).
+ */
+@Service
+public class BundleService {
+
+    private final Documents documents;
+    private final BundleNormalizer normalizer;
+    private final Path work;
+    private final Clock clock = Clock.systemUTC();
+
+    public BundleService(Documents documents, BundleLimits limits, DataDir dataDir) {
+        this.documents = documents;
+        this.normalizer = new BundleNormalizer(limits);
+        this.work = dataDir.path().resolve("work/ingest");
+        deleteTree(work);
+    }
+
+    /** The outcome of an upload: the bundle, and whether this upload created it. */
+    public record Ingested(BundleDocument bundle, boolean created) {
+    }
+
+    public record AppDocument(String app, Instant createdAt) {
+    }
+
+    Ingested ingest(String app, Path upload, ArchiveFormat format) {
+        Path dir = work.resolve(UUID.randomUUID().toString());
+        try {
+            BundleNormalizer.Normalized n = normalizer.normalize(upload, format, app, dir);
+            documents.store().putIfAbsent(archiveKey(n.digest()), n.tar());
+            BundleDocument fresh = new BundleDocument(app, n.digest(), n.size(), n.files().size(), n.manifest(),
+                    clock.instant());
+            boolean created = documents.create(documentKey(n.digest()), fresh);
+            BundleDocument stored = created ? fresh
+                    : documents.read(documentKey(n.digest()), BundleDocument.class).orElse(fresh);
+            documents.create(indexKey(app, n.digest()), stored);
+            documents.create(appKey(app), new AppDocument(app, stored.createdAt()));
+            return new Ingested(stored, created);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    public Optional<BundleDocument> find(Digest digest) {
+        return documents.read(documentKey(digest), BundleDocument.class);
+    }
+
+    public Optional<BundleDocument> find(String app, Digest digest) {
+        return find(digest).filter(b -> b.app().equals(app));
+    }
+
+    /** The app's bundles, newest first. */
+    public List<BundleDocument> list(String app) {
+        return documents.store().list("meta/app-bundles/" + app + "/").stream()
+                .map(info -> documents.read(info.key(), BundleDocument.class))
+                .flatMap(Optional::stream)
+                .sorted(Comparator.comparing(BundleDocument::createdAt).reversed()
+                        .thenComparing(b -> b.digest().hex()))
+                .toList();
+    }
+
+    public boolean appExists(String app) {
+        return documents.store().head(appKey(app)).isPresent();
+    }
+
+    public List<String> apps() {
+        return documents.store().list("meta/apps/").stream().map(BlobInfo::key)
+                .map(k -> k.substring("meta/apps/".length(), k.length() - ".json".length())).toList();
+    }
+
+    public Optional<InputStream> openArchive(Digest digest) {
+        return documents.store().get(archiveKey(digest));
+    }
+
+    public Optional<Path> archiveFile(Digest digest) {
+        return documents.store().localFile(archiveKey(digest));
+    }
+
+    public static String archiveKey(Digest digest) {
+        return "bundles/" + digest.path();
+    }
+
+    private static String documentKey(Digest digest) {
+        return "meta/bundles/" + digest.path() + ".json";
+    }
+
+    private static String indexKey(String app, Digest digest) {
+        return "meta/app-bundles/" + app + "/" + digest.hex() + ".json";
+    }
+
+    private static String appKey(String app) {
+        return "meta/apps/" + app + ".json";
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // best effort: the next start clears the work directory again
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.tailor.channel;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+
+import dev.tailor.bundle.BundleDocument;
+import dev.tailor.bundle.BundleService;
+import dev.tailor.store.BlobInfo;
+import dev.tailor.store.Digest;
+import dev.tailor.store.Documents;
+import dev.tailor.web.ProblemException;
+
+/**
+ * Moves channels. Releases of one channel are serialised within the process so that history is never lost to a
+ * concurrent read-modify-write; the history keeps the last {@value #HISTORY} releases.
+ */
+@Service
+public class ChannelService {
+
+    static final int HISTORY = 100;
+
+    private final Documents documents;
+    private final BundleService bundles;
+    private final ApplicationEventPublisher events;
+    private final Clock clock = Clock.systemUTC();
+    private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
+
+    ChannelService(Documents documents, BundleService bundles, ApplicationEventPublisher events) {
+        this.documents = documents;
+        this.bundles = bundles;
+        this.events = events;
+    }
+
+    public ChannelDocument release(String app, String channel, Digest bundle, String by) {
+        BundleDocument target = bundles.find(app, bundle).orElseThrow(() -> new ProblemException(
+                HttpStatus.UNPROCESSABLE_CONTENT, "channel.unknown_bundle",
+                "App '" + app + "' has no bundle " + bundle + "; upload it first"));
+        String key = key(app, channel);
+        ChannelDocument previous;
+        ChannelDocument next;
+        synchronized (locks.computeIfAbsent(key, k -> new Object())) {
+            previous = find(app, channel).orElse(null);
+            Instant now = clock.instant();
+            List<ChannelDocument.Release> history = new ArrayList<>();
+            history.add(new ChannelDocument.Release(bundle, now, by));
+            if (previous != null) {
+                history.addAll(previous.history().subList(0, Math.min(HISTORY - 1, previous.history().size())));
+            }
+            next = new ChannelDocument(app, channel, bundle, now, history);
+            documents.write(key, next);
+        }
+        events.publishEvent(new ChannelReleased(next, target, previous));
+        return next;
+    }
+
+    public Optional<ChannelDocument> find(String app, String channel) {
+        return documents.read(key(app, channel), ChannelDocument.class);
+    }
+
+    public List<ChannelDocument> list(String app) {
+        return documents.store().list("meta/channels/" + app + "/").stream().map(BlobInfo::key)
+                .map(k -> documents.read(k, ChannelDocument.class)).flatMap(Optional::stream).toList();
+    }
+
+    private static String key(String app, String channel) {
+        return "meta/channels/" + app + "/" + channel + ".json";
+    }
+}

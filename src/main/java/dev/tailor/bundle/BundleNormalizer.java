@@ -46,6 +46,8 @@ final class BundleNormalizer {
     private static final int TYPE_MASK = 0170000;
     private static final int MAX_PATH = 1024;
     private static final int MAX_SEGMENT = 255;
+    /** Tar type flags of regular files: '0', NUL (old tars) and '7' (contiguous). */
+    private static final String REGULAR = "0\u00007";
     private static final List<String> SOURCE_SUFFIXES = List.of(".c", ".S", ".s");
 
     private final BundleLimits limits;
@@ -106,16 +108,18 @@ final class BundleNormalizer {
                 raw = gz;
                 compressed = gz::getCompressedCount;
             }
-            TarArchiveInputStream tar = new TarArchiveInputStream(raw, StandardCharsets.UTF_8.name());
+            // Read names byte for byte (ISO-8859-1) and decode them strictly below: Commons Compress would
+            // silently turn invalid UTF-8 into '?'.
+            TarArchiveInputStream tar = new TarArchiveInputStream(raw, StandardCharsets.ISO_8859_1.name());
             for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
-                String name = checkName(e.getName());
+                String name = checkName(strictUtf8(e.getName()));
                 if (e.isSymbolicLink()) {
                     throw hostile("bundle.symlink", "Symbolic links are not allowed: " + name);
                 } else if (e.isLink()) {
                     throw hostile("bundle.hardlink", "Hard links are not allowed: " + name);
                 } else if (e.isDirectory()) {
                     stager.directory(name);
-                } else if (e.isFile() && !e.isGNUSparse()) {
+                } else if (REGULAR.indexOf(e.getLinkFlag()) >= 0 && !e.isGNUSparse()) {
                     stager.file(name, tar, compressed);
                 } else {
                     throw hostile("bundle.special_file",
@@ -130,7 +134,7 @@ final class BundleNormalizer {
                 .setUseUnicodeExtraFields(false).get()) {
             long[] done = {0};
             for (ZipArchiveEntry e : Collections.list(zip.getEntriesInPhysicalOrder())) {
-                String name = checkName(e.getName());
+                String name = checkName(strictUtf8(e.getRawName()));
                 int type = e.getPlatform() == ZipArchiveEntry.PLATFORM_UNIX ? e.getUnixMode() & TYPE_MASK : 0;
                 if (e.isUnixSymlink() || type == SYMLINK_TYPE) {
                     throw hostile("bundle.symlink", "Symbolic links are not allowed: " + name);
@@ -152,6 +156,28 @@ final class BundleNormalizer {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * Decodes a tar name read as ISO-8859-1 strictly as UTF-8. Names from PAX headers arrive already decoded
+     * (they may hold characters above U+00FF) and are kept as they are.
+     */
+    static String strictUtf8(String latin1) {
+        if (latin1.chars().anyMatch(c -> c > 0xff)) {
+            return latin1;
+        }
+        return strictUtf8(latin1.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    static String strictUtf8(byte[] raw) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(raw)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw hostile("bundle.bad_name", "An entry name is not valid UTF-8");
         }
     }
 

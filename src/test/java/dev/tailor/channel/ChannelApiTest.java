@@ -2,14 +2,12 @@ package dev.tailor.channel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.context.ApplicationListener;
+import org.springframework.context.event.EventListener;
 import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 
@@ -22,11 +20,11 @@ class ChannelApiTest extends ApiTestBase {
 
     @TestConfiguration
     static class Events {
-        final List<ChannelReleased> seen = new ArrayList<>();
+        final List<ChannelReleased> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-        @Bean
-        ApplicationListener<ChannelReleased> recorder() {
-            return seen::add;
+        @EventListener
+        void on(ChannelReleased event) {
+            seen.add(event);
         }
     }
 

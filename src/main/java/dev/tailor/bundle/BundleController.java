@@ -142,7 +142,7 @@ class BundleController {
 
     private ProblemException uploadTooLarge() {
         return new ProblemException(HttpStatus.CONTENT_TOO_LARGE, "bundle.upload_too_large",
-                "The upload is larger than the limit of " + limits.maxUpload());
+                "The upload is larger than the limit of " + BundleLimits.human(limits.maxUpload()));
     }
 
     private static Optional<ArchiveFormat> declaredFormat(MediaType type) {

@@ -13,4 +13,16 @@ public record BundleLimits(@DefaultValue("64MB") DataSize maxUpload, @DefaultVal
                            @DefaultValue("16MB") DataSize maxFile, @DefaultValue("128MB") DataSize maxTotal,
                            @DefaultValue("100") int maxRatio, @DefaultValue("1MB") DataSize ratioGrace,
                            @DefaultValue("64KB") DataSize maxManifest) {
+
+    /** A size as people write it: 64 MiB, 512 KiB, 100 bytes. */
+    static String human(DataSize size) {
+        long b = size.toBytes();
+        if (b >= 1 << 20 && b % (1 << 20) == 0) {
+            return (b >> 20) + " MiB";
+        }
+        if (b >= 1 << 10 && b % (1 << 10) == 0) {
+            return (b >> 10) + " KiB";
+        }
+        return b + " bytes";
+    }
 }

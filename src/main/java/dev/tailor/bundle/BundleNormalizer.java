@@ -87,7 +87,7 @@ final class BundleNormalizer {
         }
         if (manifestFile.size() > limits.maxManifest().toBytes()) {
             throw new ProblemException(HttpStatus.CONTENT_TOO_LARGE, "manifest.too_large",
-                    Manifest.FILE + " is larger than " + limits.maxManifest());
+                    Manifest.FILE + " is larger than " + BundleLimits.human(limits.maxManifest()));
         }
         Manifest manifest = ManifestParser.parse(Files.readAllBytes(manifestFile.path()), app);
         checkSources(manifest, files.keySet());
@@ -339,11 +339,11 @@ final class BundleNormalizer {
                     total += n;
                     if (size > limits.maxFile().toBytes()) {
                         throw new ProblemException(HttpStatus.CONTENT_TOO_LARGE, "bundle.file_too_large",
-                                name + " is larger than the limit of " + limits.maxFile());
+                                name + " is larger than the limit of " + BundleLimits.human(limits.maxFile()));
                     }
                     if (total > limits.maxTotal().toBytes()) {
                         throw new ProblemException(HttpStatus.CONTENT_TOO_LARGE, "bundle.too_large",
-                                "The archive unpacks to more than " + limits.maxTotal());
+                                "The archive unpacks to more than " + BundleLimits.human(limits.maxTotal()));
                     }
                     if (total > limits.ratioGrace().toBytes()
                             && total / Math.max(1, compressedSoFar.getAsLong()) > limits.maxRatio()) {

@@ -2,13 +2,10 @@ package dev.tailor.bundle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -107,16 +104,20 @@ class BundleApiTest extends ApiTestBase {
 
     @Test
     void oversizedUpload_isRefusedBeforeItsBodyIsRead() throws Exception {
-        byte[] big = new byte[3 * 1024 * 1024];
-        new Random(7).nextBytes(big);
-        // A careful client (curl does this for large bodies) asks first with Expect: 100-continue.
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder()
-                .uri(URI.create("http://localhost:" + port + "/v1/apps/big/bundles"))
-                .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/gzip")
-                .expectContinue(true).POST(HttpRequest.BodyPublishers.ofByteArray(big)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).isEqualTo(413);
-        assertThat(response.body()).contains("\"code\":\"bundle.upload_too_large\"");
+        // A careful client (curl does this for large bodies) announces the body and waits for 100 Continue;
+        // Tailor refuses on the announced length alone, and the body is never sent.
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(20_000);
+            String head = "POST /v1/apps/big/bundles HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Authorization: Bearer " + adminToken + "\r\nContent-Type: application/gzip\r\n"
+                    + "Content-Length: " + (3 * 1024 * 1024) + "\r\nExpect: 100-continue\r\n\r\n";
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            String response = new String(socket.getInputStream().readNBytes(4096), StandardCharsets.UTF_8);
+            assertThat(response).startsWith("HTTP/1.1 413");
+            assertThat(response).containsIgnoringCase("connection: close");
+            assertThat(response).contains("\"code\":\"bundle.upload_too_large\"");
+        }
         assertThat(store.list("meta/app-bundles/big/")).isEmpty();
     }
 

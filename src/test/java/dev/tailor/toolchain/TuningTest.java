@@ -1,0 +1,113 @@
+package dev.tailor.toolchain;
+
+import static dev.tailor.toolchain.TestToolchain.target;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.tailor.target.Target;
+
+/** A tuned image really uses its target's instructions, runs where they exist and stops cleanly where not. */
+class TuningTest {
+
+    static final Pattern AVX2 = Pattern.compile("(?m)^\\s*[0-9a-f]+:\\s+vp\\w+\\s.*%ymm");
+    static final Pattern LSE = Pattern.compile("(?m)^\\s*[0-9a-f]+:\\s+(ldadd|ldclr|ldeor|ldset|swp|cas)\\w*\\s");
+    static final Pattern ILLEGAL = Pattern.compile("tailor: illegal instruction at 0x([0-9a-f]+)");
+
+    static Path x86v3;
+    static Path armv81;
+
+    @BeforeAll
+    static void build() {
+        x86v3 = TestToolchain.build(TestToolchain.example("compute"), target("x86_64-v3")).image();
+        armv81 = TestToolchain.build(TestToolchain.example("compute"), target("aarch64-v8.1")).image();
+    }
+
+    @Test
+    void x86_64v3_containsAvx2() {
+        assertThat(AVX2.matcher(TestToolchain.disassemble(x86v3)).find()).isTrue();
+    }
+
+    @Test
+    void x86_64v1_containsNoAvx() {
+        Path v1 = TestToolchain.build(TestToolchain.example("compute"), target("x86_64-v1")).image();
+        assertThat(TestToolchain.disassemble(v1)).doesNotContainPattern("%ymm|\\sv(p|mov|add|mul|xor)\\w*\\s");
+    }
+
+    @Test
+    void x86_64v3_runsOnHaswell() {
+        Qemu.Boot boot = TestToolchain.boot(target("x86_64-v3"), "Haswell", x86v3);
+        assertThat(boot.exitCode()).as(boot.console()).isZero();
+        assertThat(boot.console()).contains(ComputeChecksumTest.EXPECTED);
+    }
+
+    @Test
+    void x86_64v3_stopsWithIllegalInstructionOnQemu64_atAnAvxInstruction() {
+        Qemu.Boot boot = TestToolchain.boot(target("x86_64-v3"), "qemu64", x86v3);
+
+        assertThat(boot.exitCode()).as(boot.console()).isEqualTo(121);
+        Matcher m = ILLEGAL.matcher(boot.console());
+        assertThat(m.find()).as(boot.console()).isTrue();
+        String faulting = instructionAt(TestToolchain.disassemble(x86v3), m.group(1));
+        assertThat(faulting).as("the instruction qemu64 refused").containsPattern("\\sv\\w+");
+    }
+
+    @Test
+    void x86_64v4_containsAvx512() {
+        Path v4 = TestToolchain.build(TestToolchain.example("compute"), target("x86_64-v4")).image();
+        assertThat(TestToolchain.disassemble(v4)).containsPattern("%zmm\\d+|%k[1-7]");
+    }
+
+    @Test
+    void aarch64v81_usesLseAtomics() {
+        assertThat(LSE.matcher(TestToolchain.disassemble(armv81, "--mattr=+lse")).find()).isTrue();
+    }
+
+    @Test
+    void aarch64v80_usesNoLseAtomics() {
+        Path v80 = TestToolchain.build(TestToolchain.example("compute"), target("aarch64-v8.0")).image();
+        assertThat(LSE.matcher(TestToolchain.disassemble(v80, "--mattr=+lse")).find()).isFalse();
+    }
+
+    @Test
+    void aarch64v81_runsOnCortexA76() {
+        Qemu.Boot boot = TestToolchain.boot(target("aarch64-v8.1"), "cortex-a76", armv81);
+        assertThat(boot.exitCode()).as(boot.console()).isZero();
+        assertThat(boot.console()).contains(ComputeChecksumTest.EXPECTED);
+    }
+
+    @Test
+    void aarch64v81_stopsWithIllegalInstructionOnCortexA53_atAnLseInstruction() {
+        Qemu.Boot boot = TestToolchain.boot(target("aarch64-v8.1"), "cortex-a53", armv81);
+
+        assertThat(boot.exitCode()).as(boot.console()).isEqualTo(121);
+        Matcher m = ILLEGAL.matcher(boot.console());
+        assertThat(m.find()).as(boot.console()).isTrue();
+        String faulting = instructionAt(TestToolchain.disassemble(armv81, "--mattr=+lse"), m.group(1));
+        assertThat(LSE.matcher(faulting).find()).as("the instruction cortex-a53 refused: " + faulting).isTrue();
+    }
+
+    @Test
+    void x86_64v2_onItsFaultingModel_runsCorrectlyOrStopsWithIllegalInstruction_neverWrong() {
+        // Whether v2 code uses a v2-only instruction depends on the app; a wrong answer or a hang is never acceptable.
+        Target v2 = target("x86_64-v2");
+        Path image = TestToolchain.build(TestToolchain.example("compute"), v2).image();
+        Qemu.Boot boot = TestToolchain.boot(v2, v2.qemu().faults(), image);
+        assertThat(boot.exitCode()).as(boot.console()).isIn(0, 121);
+        if (boot.exitCode() == 0) {
+            assertThat(boot.console()).contains(ComputeChecksumTest.EXPECTED);
+        } else {
+            assertThat(boot.console()).contains("tailor: illegal instruction at 0x");
+        }
+    }
+
+    private static String instructionAt(String disassembly, String hexAddress) {
+        Matcher m = Pattern.compile("(?m)^\\s*" + hexAddress.replaceFirst("^0+", "") + ":.*$").matcher(disassembly);
+        return m.find() ? m.group() : "(no instruction at " + hexAddress + ")";
+    }
+}

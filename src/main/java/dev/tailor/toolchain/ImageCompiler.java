@@ -110,6 +110,15 @@ public final class ImageCompiler {
         return "sha256:" + HexFormat.of().formatHex(md.digest());
     }
 
+    /**
+     * The CPU probe (see {@code compiler-workers/probe/probe.c}) as a request: build it for an architecture's
+     * baseline target and its console prints {@code tailor-cpu: <arch>:<feature>,...}.
+     */
+    public CompileRequest probeRequest(String buildKey) {
+        return new CompileRequest(sources().probe(), List.of("probe.c"), List.of(), java.util.Map.of(),
+                Optimize.SIZE, 64 * 1024, "probe", buildKey);
+    }
+
     public CompileResult compile(CompileRequest request, Target target, Path workDir) {
         long start = System.nanoTime();
         Toolchain tc = toolchains.forArch(target.arch());

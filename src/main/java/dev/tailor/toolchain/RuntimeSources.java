@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -18,22 +20,30 @@ import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
 /**
- * The runtime's C and assembly sources, copied out of the classpath (a directory in the IDE, the fat jar in
- * production) into a directory clang can read, named by the digest of their contents so that two versions never
- * mix and an unchanged runtime is extracted only once.
+ * The runtime's C and assembly sources (and the CPU probe app), copied out of the classpath (a directory in the
+ * IDE, the fat jar in production) into a directory clang can read, named by the digest of their contents so that
+ * two versions never mix and an unchanged runtime is extracted only once.
  *
  * @param root   the extracted {@code compiler-workers} directory: toolchain paths resolve against it
- * @param digest sha256 (hex) over every file's relative path and bytes, in path order
+ * @param digest sha256 (hex) over every runtime file's relative path and bytes, in path order (the probe is not
+ *               part of it: a probe fix must not rename every image)
  */
 public record RuntimeSources(Path root, String digest) {
 
     private static final String PREFIX = "compiler-workers/";
+    private static final List<String> DIRS = List.of("runtime", "probe");
+
+    /** The probe app's directory, relative to {@link #root()}. */
+    public Path probe() {
+        return root.resolve("probe");
+    }
 
     /** Extracts (once) the runtime sources into {@code cacheDir/sources/<digest>/compiler-workers}. */
     public static RuntimeSources extract(Path cacheDir) {
         Map<String, byte[]> files = read();
-        String digest = digest(files);
-        Path dir = cacheDir.resolve("sources").resolve(digest);
+        String digest = digest(new TreeMap<>(files.entrySet().stream().filter(e -> e.getKey().startsWith("runtime/"))
+                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue))));
+        Path dir = cacheDir.resolve("sources").resolve(digest(files));
         Path root = dir.resolve("compiler-workers");
         if (Files.isDirectory(root)) {
             return new RuntimeSources(root, digest);
@@ -63,13 +73,17 @@ public record RuntimeSources(Path root, String digest) {
         }
     }
 
-    /** The files under compiler-workers/runtime plus the toolchain description, by path relative to compiler-workers. */
+    /** The files under compiler-workers/runtime and compiler-workers/probe, by path relative to compiler-workers. */
     static Map<String, byte[]> read() {
         Map<String, byte[]> files = new TreeMap<>();
         try {
             PathMatchingResourcePatternResolver resolver =
                     new PathMatchingResourcePatternResolver(RuntimeSources.class.getClassLoader());
-            for (Resource r : resolver.getResources("classpath*:" + PREFIX + "runtime/**")) {
+            List<Resource> resources = new ArrayList<>();
+            for (String dir : DIRS) {
+                resources.addAll(List.of(resolver.getResources("classpath*:" + PREFIX + dir + "/**")));
+            }
+            for (Resource r : resources) {
                 if (!r.isReadable()) {
                     continue; // a directory
                 }

@@ -40,7 +40,11 @@ public record RuntimeSources(Path root, String digest) {
 
     /** Extracts (once) the runtime sources into {@code cacheDir/sources/<digest>/compiler-workers}. */
     public static RuntimeSources extract(Path cacheDir) {
-        Map<String, byte[]> files = read();
+        return extract(cacheDir, RuntimeSources.class.getClassLoader());
+    }
+
+    static RuntimeSources extract(Path cacheDir, ClassLoader loader) {
+        Map<String, byte[]> files = read(loader);
         String digest = digest(new TreeMap<>(files.entrySet().stream().filter(e -> e.getKey().startsWith("runtime/"))
                 .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue))));
         Path dir = cacheDir.resolve("sources").resolve(digest(files));
@@ -74,11 +78,11 @@ public record RuntimeSources(Path root, String digest) {
     }
 
     /** The files under compiler-workers/runtime and compiler-workers/probe, by path relative to compiler-workers. */
-    static Map<String, byte[]> read() {
+    static Map<String, byte[]> read(ClassLoader loader) {
         Map<String, byte[]> files = new TreeMap<>();
         try {
             PathMatchingResourcePatternResolver resolver =
-                    new PathMatchingResourcePatternResolver(RuntimeSources.class.getClassLoader());
+                    new PathMatchingResourcePatternResolver(loader);
             List<Resource> resources = new ArrayList<>();
             for (String dir : DIRS) {
                 resources.addAll(List.of(resolver.getResources("classpath*:" + PREFIX + dir + "/**")));

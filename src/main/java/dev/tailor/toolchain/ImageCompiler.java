@@ -34,7 +34,7 @@ import tools.jackson.databind.json.JsonMapper;
  * ones, objects are linked in a fixed order, and there is no debug info or build id, so the same inputs built in
  * two directories give the same bytes.
  */
-public final class ImageCompiler {
+public final class ImageCompiler implements AutoCloseable {
 
     static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
     /** Where the runtime's directory appears in anything the compiler records (__FILE__ in runtime headers). */
@@ -77,6 +77,11 @@ public final class ImageCompiler {
 
     /** A compiler with the packaged toolchains, running commands locally, with its own daemon thread pool. */
     public static ImageCompiler local(Path cacheDir) {
+        return create(Toolchains.load(), new LocalCommandRunner(), cacheDir);
+    }
+
+    /** A compiler with its own pool of daemon threads (they only wait for processes), shut down by {@link #close}. */
+    public static ImageCompiler create(Toolchains toolchains, CommandRunner runner, Path cacheDir) {
         AtomicInteger n = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(4, Runtime.getRuntime().availableProcessors() * 2),
                 r -> {
@@ -84,7 +89,12 @@ public final class ImageCompiler {
                     t.setDaemon(true);
                     return t;
                 });
-        return new ImageCompiler(Toolchains.load(), new LocalCommandRunner(), cacheDir, pool);
+        return new ImageCompiler(toolchains, runner, cacheDir, pool);
+    }
+
+    @Override
+    public void close() {
+        executor.shutdown();
     }
 
     public Toolchains toolchains() {

@@ -3,19 +3,17 @@ package dev.tailor.toolchain;
 import java.nio.file.Path;
 
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The driver as beans. The runtime cache lives under {@code <tailor.data-dir>/toolchains}; a sandboxing
- * {@link CommandRunner} bean (the builds feature) replaces the local one.
+ * The driver as beans. The runtime cache lives under {@code <tailor.data-dir>/toolchains}.
  */
 @Configuration(proxyBeanMethods = false)
 class ToolchainConfiguration {
 
+    /** Runs builds unsandboxed; the builds feature swaps this for its bubblewrap runner. */
     @Bean
-    @ConditionalOnMissingBean
     CommandRunner commandRunner() {
         return new LocalCommandRunner();
     }

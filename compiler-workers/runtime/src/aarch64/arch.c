@@ -1,20 +1,10 @@
 /*
- * aarch64 on QEMU virt: PL011 console, semihosting exit, generic-timer clock, exception decoding.
+ * aarch64 on QEMU virt: semihosting exit, generic-timer clock, exception decoding.
  * Compiled with -mgeneral-regs-only: it must not use the FP/SIMD unit the app is tuned for.
  */
 #include "../common/rt.h"
 
 const char arch_name[] = "aarch64";
-
-#define UART0 0x09000000ul
-#define UART_DR (*(volatile uint32_t *)(UART0 + 0x00))
-#define UART_FR (*(volatile uint32_t *)(UART0 + 0x18))
-
-void arch_putc(char c) {
-    for (int i = 0; i < 100000 && (UART_FR & (1u << 5)); i++) { /* TXFF: transmit FIFO full */
-    }
-    UART_DR = (uint32_t)(unsigned char)c;
-}
 
 _Noreturn void arch_exit(int code) {
     /* Semihosting SYS_EXIT with ADP_Stopped_ApplicationExit: QEMU exits with `code`. */

@@ -1,20 +1,10 @@
 /*
- * armv7 on QEMU virt: PL011 console, semihosting exit, generic-timer clock, exception decoding.
+ * armv7 on QEMU virt: semihosting exit, generic-timer clock, exception decoding.
  * Compiled with the VFPv3-D16 baseline only: never with NEON, whatever the target.
  */
 #include "../common/rt.h"
 
 const char arch_name[] = "armv7";
-
-#define UART0 0x09000000ul
-#define UART_DR (*(volatile uint32_t *)(UART0 + 0x00))
-#define UART_FR (*(volatile uint32_t *)(UART0 + 0x18))
-
-void arch_putc(char c) {
-    for (int i = 0; i < 100000 && (UART_FR & (1u << 5)); i++) {
-    }
-    UART_DR = (uint32_t)(unsigned char)c;
-}
 
 _Noreturn void arch_exit(int code) {
     /* Semihosting SYS_EXIT_EXTENDED with ADP_Stopped_ApplicationExit: QEMU exits with `code`. */

@@ -148,8 +148,7 @@ public final class ImageCompiler implements AutoCloseable {
         List<String> objects = new ArrayList<>();
         for (int i = 0; i < request.sources().size(); i++) {
             String src = request.sources().get(i);
-            String obj = "obj/" + String.format(Locale.ROOT, "%03d-", i) + src.replaceAll(".*/", "")
-                    .replaceAll("\\.[cS]$", "") + ".o";
+            String obj = "obj/" + String.format(Locale.ROOT, "%03d-", i) + objectName(src);
             objects.add(obj);
             List<String> argv = new ArrayList<>(List.of("clang"));
             argv.addAll(appFlags);
@@ -161,7 +160,7 @@ public final class ImageCompiler implements AutoCloseable {
         }
         List<String> configObjects = new ArrayList<>();
         for (String src : tc.perBuildSources()) {
-            String obj = "obj/tailor-" + src.replaceAll(".*/", "").replaceAll("\\.[cS]$", "") + ".o";
+            String obj = "obj/tailor-" + objectName(src);
             configObjects.add(obj);
             List<String> argv = runtimeCompile(tc, tc.plainCflags(), rt);
             argv.add("-DTAILOR_TARGET_ID=\"" + target.id() + "\"");
@@ -233,6 +232,11 @@ public final class ImageCompiler implements AutoCloseable {
         return flags;
     }
 
+    /** src/net/http.c -> http.o; callers prefix an index where two sources could share a name. */
+    private static String objectName(String source) {
+        return source.replaceAll(".*/", "").replaceAll("\\.[cS]$", "") + ".o";
+    }
+
     private static List<String> runtimeCompile(Toolchain tc, List<String> isaFlags, RuntimeSources rt) {
         List<String> argv = new ArrayList<>(List.of("clang", "--target=" + tc.triple()));
         argv.addAll(tc.cflags());
@@ -259,20 +263,20 @@ public final class ImageCompiler implements AutoCloseable {
             tuned.add(true);
         }
         for (int i = 0; i < srcs.size(); i++) {
-            names.add(String.format(Locale.ROOT, "%02d-", i) + srcs.get(i).replaceAll(".*/", "")
-                    .replaceAll("\\.[cS]$", "") + ".o");
+            names.add(String.format(Locale.ROOT, "%02d-", i) + objectName(srcs.get(i)));
         }
         List<Path> objects = names.stream().map(dir::resolve).toList();
+        RuntimeObjects cached = new RuntimeObjects(objects, true, Duration.ZERO);
         CompletableFuture<RuntimeObjects> existing = runtimes.get(dir.toString());
-        if (existing != null && !existing.isCompletedExceptionally()) {
-            return existing;
+        if (existing != null && existing.isDone() && !existing.isCompletedExceptionally()) {
+            return CompletableFuture.completedFuture(cached);
         }
         return runtimes.compute(dir.toString(), (key, prev) -> {
             if (prev != null && !prev.isCompletedExceptionally()) {
-                return prev;
+                return prev; // still compiling for another build: share it
             }
             if (Files.isDirectory(dir)) {
-                return CompletableFuture.completedFuture(new RuntimeObjects(objects, true, Duration.ZERO));
+                return CompletableFuture.completedFuture(cached);
             }
             long start = System.nanoTime();
             Path tmp = dir.resolveSibling(dir.getFileName() + ".tmp-" + UUID.randomUUID());

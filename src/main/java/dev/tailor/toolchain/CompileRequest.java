@@ -25,7 +25,8 @@ public record CompileRequest(Path sourceRoot, List<String> sources, List<String>
 
     public static final long DEFAULT_HEAP = 1024 * 1024;
     public static final long MIN_HEAP = 4096;
-    public static final long MAX_HEAP = 256L * 1024 * 1024;
+    /** QEMU's machines start with 128 MiB of RAM; image, heap and stack must fit in it. */
+    public static final long MAX_HEAP = 64L * 1024 * 1024;
 
     private static final Pattern SOURCE = Pattern.compile("[A-Za-z0-9_.+-]+(/[A-Za-z0-9_.+-]+)*\\.(c|S)");
     private static final Pattern DIR = Pattern.compile("[A-Za-z0-9_.+-]+(/[A-Za-z0-9_.+-]+)*");

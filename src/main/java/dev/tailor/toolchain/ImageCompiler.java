@@ -103,8 +103,8 @@ public final class ImageCompiler implements AutoCloseable {
 
     /**
      * The toolchain id: sha256 over the clang and ld.lld version strings, the runtime sources, this architecture's
-     * toolchain description and the target's catalog entry. Changing any of them names new images instead of
-     * silently changing old ones.
+     * toolchain description ({@link Toolchain#buildInputs}) and the target's catalog entry (its id, architecture
+     * and cflags). Changing any of them names new images instead of silently changing old ones.
      */
     public String toolchainId(Target target) {
         return toolchainIds.computeIfAbsent(target, this::computeToolchainId);
@@ -115,8 +115,10 @@ public final class ImageCompiler implements AutoCloseable {
         Digests.update(md, "tailor-toolchain-v1");
         Digests.update(md, toolVersions());
         Digests.update(md, sources().digest());
-        Digests.update(md, JSON.writeValueAsString(toolchains.forArch(target.arch())));
-        Digests.update(md, JSON.writeValueAsString(target));
+        Digests.update(md, JSON.writeValueAsString(toolchains.forArch(target.arch()).buildInputs()));
+        // Of the catalog entry, only what reaches the image: a reworded description or another test CPU model
+        // must not rename every image built for the target.
+        Digests.update(md, JSON.writeValueAsString(List.of(target.id(), target.arch().id(), target.cflags())));
         return "sha256:" + HexFormat.of().formatHex(md.digest());
     }
 

@@ -39,6 +39,15 @@ public record Toolchain(Arch arch, String triple, List<String> cflags, List<Stri
         SEMIHOSTING
     }
 
+    /**
+     * Everything here that can change an image's bytes, for the toolchain id: not the QEMU settings, which only
+     * say how tests boot it.
+     */
+    public List<Object> buildInputs() {
+        return List.of(arch.id(), triple, cflags, plainCflags, runtimeCflags, includeDir, linkerScript, ldflags,
+                plainSources, tunedSources, perBuildSources);
+    }
+
     public Toolchain {
         Objects.requireNonNull(arch, "arch");
         Objects.requireNonNull(triple, "triple");

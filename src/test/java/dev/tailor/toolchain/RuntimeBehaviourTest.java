@@ -36,6 +36,10 @@ class RuntimeBehaviourTest {
                 free(p);
                 char *r = malloc(500);
                 printf("heap %s %zu\\n", (r == p && q != NULL) ? "reuse" : "noreuse", tailor_heap_size());
+                void *most = malloc(tailor_heap_size() - 8192), *all = malloc(tailor_heap_size());
+                printf("big %s %s\\n", most ? "ok" : "null", all ? "ok" : "null");
+                memset(most, 0xa5, tailor_heap_size() - 8192);
+                free(most);
                 uint64_t t0 = tailor_now_ns(), t1 = tailor_now_ns();
                 printf("clock %s\\n", t1 >= t0 ? "monotonic" : "backwards");
                 switch (MODE) {
@@ -73,7 +77,7 @@ class RuntimeBehaviourTest {
         Qemu.Boot boot = run(arch, mode);
 
         assertThat(boot.console()).contains("fmt 35 ab  |-0042|beef|2.500|1099511627776\n")
-                .contains("heap reuse ").contains("clock monotonic\n").contains(message);
+                .contains("heap reuse 65536\n").contains("big ok null\n").contains("clock monotonic\n").contains(message);
         assertThat(boot.exitCode()).as(boot.console()).isEqualTo(code);
     }
 

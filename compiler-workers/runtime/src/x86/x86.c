@@ -109,6 +109,43 @@ struct gate {
 
 static struct gate idt[32] __attribute__((aligned(16)));
 
+#if defined(__x86_64__)
+/*
+ * Exceptions switch to their own stack (IST1 of a TSS): a stack overflow faults on the guard page, and
+ * without a fresh stack the CPU could not even push the exception frame (a triple fault, no report).
+ */
+static struct {
+    uint32_t reserved0;
+    uint64_t rsp[3];
+    uint64_t reserved1;
+    uint64_t ist[7];
+    uint64_t reserved2;
+    uint16_t reserved3, iomap;
+} __attribute__((packed)) tss;
+static uint64_t gdt[5] __attribute__((aligned(16)));
+static unsigned char ist_stack[8192] __attribute__((aligned(16)));
+extern char stack_guard[];
+
+static void tss_init(void) {
+    uint64_t base = (uint64_t)&tss;
+    uint64_t limit = sizeof tss - 1;
+    tss.ist[0] = (uint64_t)(ist_stack + sizeof ist_stack);
+    tss.iomap = sizeof tss;
+    gdt[0] = 0;
+    gdt[1] = 0x00af9a000000ffffull; /* 0x08: 64-bit code, as boot.S had it */
+    gdt[2] = 0x00cf92000000ffffull; /* 0x10: data */
+    gdt[3] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) | (((limit >> 16) & 0xf) << 48) |
+             (((base >> 24) & 0xff) << 56); /* 0x18: available 64-bit TSS */
+    gdt[4] = base >> 32;
+    struct {
+        uint16_t limit;
+        uint64_t base;
+    } __attribute__((packed)) ptr = {sizeof gdt - 1, (uint64_t)gdt};
+    __asm__ volatile("lgdt %0" : : "m"(ptr));
+    __asm__ volatile("ltr %w0" : : "r"(0x18));
+}
+#endif
+
 static void idt_init(void) {
     for (int i = 0; i < 32; i++) {
         uintptr_t a = x86_trap_stubs[i];
@@ -117,7 +154,7 @@ static void idt_init(void) {
         g->sel = 0x08;
         g->type = 0x8e; /* present, ring 0, interrupt gate */
 #if defined(__x86_64__)
-        g->ist = 0;
+        g->ist = 1;
         g->off_mid = (uint16_t)(a >> 16);
         g->off_hi = (uint32_t)((uint64_t)a >> 32);
         g->zero = 0;
@@ -157,6 +194,11 @@ _Noreturn void x86_trap(uintptr_t vector, uintptr_t error, uintptr_t pc) {
     if (vector == 14) {
         uintptr_t cr2;
         __asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
+#if defined(__x86_64__)
+        if (cr2 - (uintptr_t)stack_guard < 4096) {
+            rt_fault(RT_OTHER_FAULT, "stack overflow (page fault below the 64 KiB stack)", pc, 1, cr2, error);
+        }
+#endif
         rt_fault(RT_OTHER_FAULT, "page fault (bad memory access)", pc, 1, cr2, error);
     }
     rt_fault(RT_OTHER_FAULT, names[vector], pc, 0, 0, error);
@@ -221,6 +263,9 @@ uint64_t arch_tick_hz(void) {
 
 void arch_init(void) {
     uart_init();
+#if defined(__x86_64__)
+    tss_init();
+#endif
     idt_init();
     fpu_init();
     tsc_base = rdtsc();

@@ -1,7 +1,8 @@
 /*
  * x86_64 entry through PVH (the Xen/QEMU/Firecracker direct boot protocol): the loader finds the
  * XEN_ELFNOTE_PHYS32_ENTRY note and enters _start32 in 32-bit protected mode with paging off.
- * We build page tables (identity map of the low 4 GiB; page 0 unmapped to catch NULL), switch to
+ * We build page tables (identity map of the low 4 GiB; page 0 unmapped to catch NULL and a guard page
+ * below the stack to catch overflow), switch to
  * long mode and call the C runtime.
  */
         .section .note.tailor.pvh, "a", @note
@@ -61,6 +62,34 @@ _start32:
         add $8, %edi
         loop 3b
 
+        /* Unmap the page below the stack, so an overflow faults instead of overwriting .bss: in pt0 if it is
+           in the first 2 MiB, else in pt1, which then maps that 2 MiB region in 4 KiB pages. */
+        mov $stack_guard, %ebx
+        mov %ebx, %eax
+        shr $21, %eax
+        jnz 5f
+        mov %ebx, %eax
+        shr $12, %eax
+        movl $0, pt0(, %eax, 8)
+        jmp 7f
+5:      mov %eax, %edx                  /* 2 MiB region index */
+        mov $pt1, %eax
+        or $3, %eax
+        mov %eax, pd(, %edx, 8)
+        mov %edx, %eax
+        shl $21, %eax
+        or $3, %eax
+        mov $pt1, %edi
+        mov $512, %ecx
+6:      mov %eax, (%edi)
+        add $4096, %eax
+        add $8, %edi
+        loop 6b
+        mov %ebx, %eax
+        shr $12, %eax
+        and $511, %eax
+        movl $0, pt1(, %eax, 8)
+7:
         mov $pml4, %eax
         mov %eax, %cr3
         mov %cr4, %eax
@@ -109,6 +138,9 @@ pml4:   .space 4096
 pdpt:   .space 4096
 pd:     .space 4 * 4096
 pt0:    .space 4096
-        .balign 16
+pt1:    .space 4096
+        .global stack_guard
+stack_guard:
+        .space 4096                     /* unmapped */
         .space 65536
 stack_top:

@@ -28,6 +28,14 @@ class RuntimeBehaviourTest {
 
             static volatile int zero = 0;
 
+            /* Each frame stays alive (its buffer is passed on), so this recursion cannot become a loop. */
+            static int deep(int n, volatile char *prev) {
+                volatile char buf[1024];
+                buf[0] = (char)n;
+                buf[1] = prev[0];
+                return n == 0 ? prev[1] : deep(n - 1, buf) + buf[1];
+            }
+
             int main(void) {
                 char buf[64];
                 int n = snprintf(buf, sizeof buf, "%-4s|%05d|%x|%.3f|%" PRIu64, "ab", -42, 0xbeefu, 2.5, (uint64_t)1 << 40);
@@ -50,6 +58,7 @@ class RuntimeBehaviourTest {
                 case 4: assert(zero == 1);
                 case 5: return *(volatile int *)(uintptr_t)(sizeof(void *) == 8 ? 0x100000000000ull : 0xfffffff0u);
                 case 6: return *(volatile int *)(uintptr_t)zero;
+                case 7: return deep(1000, buf) & 63;
                 }
                 return 0;
             }
@@ -95,6 +104,14 @@ class RuntimeBehaviourTest {
         Qemu.Boot boot = run(Arch.X86_64, 6);
         assertThat(boot.exitCode()).as(boot.console()).isEqualTo(122);
         assertThat(boot.console()).contains("tailor: page fault (bad memory access) at 0x").contains("address 0x0 ");
+    }
+
+    /** x86_64 unmaps the page below the stack and takes exceptions on a separate stack (IST). */
+    @Test
+    void stackOverflow_onX86_64_isReportedAsSuch() {
+        Qemu.Boot boot = run(Arch.X86_64, 7);
+        assertThat(boot.exitCode()).as(boot.console()).isEqualTo(122);
+        assertThat(boot.console()).contains("tailor: stack overflow");
     }
 
     /** The ARM virt machines and x86_64's page tables fault on an unmapped address; i686 runs with paging off. */

@@ -50,7 +50,8 @@ public final class ImageCompiler implements AutoCloseable {
     private final ConcurrentMap<Target, String> toolchainIds = new ConcurrentHashMap<>();
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private record RuntimeObjects(List<Path> objects, boolean cached, Duration time) {
+    /** @param log the compile transcript when this build compiled the runtime, else a line saying where it was cached */
+    private record RuntimeObjects(List<Path> objects, boolean cached, Duration time, String log) {
     }
 
     private record Step(List<String> argv, CommandRunner.Result result) {
@@ -197,6 +198,7 @@ public final class ImageCompiler implements AutoCloseable {
             }
             throw e;
         }
+        log.insert(0, rto.log());
         if (failed) {
             throw new CompileFailedException("compilation failed", diagnostics.toString(), log.toString());
         }
@@ -268,7 +270,8 @@ public final class ImageCompiler implements AutoCloseable {
             names.add(String.format(Locale.ROOT, "%02d-", i) + objectName(srcs.get(i)));
         }
         List<Path> objects = names.stream().map(dir::resolve).toList();
-        RuntimeObjects cached = new RuntimeObjects(objects, true, Duration.ZERO);
+        RuntimeObjects cached = new RuntimeObjects(objects, true, Duration.ZERO,
+                "# runtime for " + target.id() + ": cached in " + dir + "\n");
         CompletableFuture<RuntimeObjects> existing = runtimes.get(dir.toString());
         if (existing != null && existing.isDone() && !existing.isCompletedExceptionally()) {
             return CompletableFuture.completedFuture(cached);
@@ -309,7 +312,8 @@ public final class ImageCompiler implements AutoCloseable {
                             diagnostics.toString(), log.toString());
                 }
                 publish(tmp, dir);
-                return new RuntimeObjects(objects, false, Duration.ofNanos(System.nanoTime() - start));
+                return new RuntimeObjects(objects, false, Duration.ofNanos(System.nanoTime() - start),
+                        "# runtime for " + target.id() + ": compiled into " + dir + "\n" + log);
             });
         });
     }

@@ -4,11 +4,14 @@ import static dev.tailor.toolchain.TestToolchain.target;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.tailor.target.Target;
 
@@ -104,6 +107,24 @@ class TuningTest {
         } else {
             assertThat(boot.console()).contains("tailor: illegal instruction at 0x");
         }
+    }
+
+    /** The fault path must run on a CPU that lacks what the image was tuned for, so it may use no SIMD register. */
+    @ParameterizedTest
+    @CsvSource({
+            "x86_64-v3, x86_trap, '%[xyz]mm\\d'",
+            "x86_64-v4, x86_trap, '%[xyz]mm\\d'",
+            "aarch64-v8.2-crypto, aarch64_trap, '\\b[vqdsbh]\\d+\\b'",
+            "armv7-neon-vfpv4, armv7_trap, '\\b[qd]\\d+\\b'"})
+    void faultPath_ofATunedImage_usesNoSimdRegisters(String targetId, String trapHandler, String simdRegister) {
+        Path image = TestToolchain.build(TestToolchain.example("compute"), target(targetId)).image();
+        String faultPath = TestToolchain.disassemble(image, "--disassemble-symbols=" + trapHandler
+                + ",rt_fault,rt_exit,rt_puts,rt_put_hex,rt_put_dec,arch_putc,arch_exit,arch_init,tailor_start");
+
+        assertThat(faultPath).contains("<rt_fault>:", "<" + trapHandler + ">:", "<arch_putc>:");
+        List<String> instructions = faultPath.lines().filter(l -> l.matches("\\s*[0-9a-f]+:.*")).toList();
+        assertThat(instructions).hasSizeGreaterThan(50)
+                .noneMatch(l -> Pattern.compile(simdRegister).matcher(l.replaceAll("<[^>]*>", "")).find());
     }
 
     private static String instructionAt(String disassembly, String hexAddress) {

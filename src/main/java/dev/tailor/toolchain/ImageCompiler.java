@@ -137,54 +137,27 @@ public final class ImageCompiler implements AutoCloseable {
         Toolchain tc = toolchains.forArch(target.arch());
         RuntimeSources rt = sources();
         Path work = workDir.toAbsolutePath().normalize();
-        Path objDir = work.resolve("obj");
         try {
-            Files.createDirectories(objDir);
+            Files.createDirectories(work.resolve("obj"));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + objDir, e);
+            throw new UncheckedIOException("cannot create " + work, e);
         }
 
+        // The runtime (usually cached), the per-build unit and the app's sources all compile at once.
         CompletableFuture<RuntimeObjects> runtime = runtime(tc, target, rt);
-
         List<String> appFlags = appFlags(tc, target, request);
-        List<CompletableFuture<Step>> compiles = new ArrayList<>();
-        List<String> objects = new ArrayList<>();
-        for (int i = 0; i < request.sources().size(); i++) {
-            String src = request.sources().get(i);
-            String obj = "obj/" + String.format(Locale.ROOT, "%03d-", i) + objectName(src);
-            objects.add(obj);
-            List<String> argv = new ArrayList<>(List.of("clang"));
-            argv.addAll(appFlags);
-            argv.add("-I" + rt.root().resolve(tc.includeDir()));
-            argv.add("-ffile-prefix-map=" + request.sourceRoot() + "=.");
-            argv.add("-ffile-prefix-map=" + rt.root() + "=" + RUNTIME_PREFIX);
-            argv.addAll(List.of("-c", src, "-o", work.resolve(obj).toString()));
-            compiles.add(run(argv, request.sourceRoot()));
-        }
-        List<String> configObjects = new ArrayList<>();
-        for (String src : tc.perBuildSources()) {
-            String obj = "obj/tailor-" + objectName(src);
-            configObjects.add(obj);
-            List<String> argv = runtimeCompile(tc, tc.plainCflags(), rt);
-            argv.add("-DTAILOR_TARGET_ID=\"" + target.id() + "\"");
-            argv.add("-DTAILOR_BUILD_KEY=\"" + request.buildKey() + "\"");
-            argv.add("-DTAILOR_APP_NAME=\"" + request.appName() + "\"");
-            argv.add("-DTAILOR_HEAP_SIZE=" + request.heapBytes());
-            argv.addAll(List.of("-c", src, "-o", work.resolve(obj).toString()));
-            compiles.add(run(argv, rt.root()));
-        }
+        List<Job> jobs = new ArrayList<>(perBuildJobs(request, target, tc, rt, work));
+        jobs.addAll(appJobs(request, appFlags, tc, rt, work));
 
         StringBuilder log = new StringBuilder();
         StringBuilder diagnostics = new StringBuilder();
-        boolean failed = false;
-        for (CompletableFuture<Step> f : compiles) {
-            Step s = f.join();
+        for (Job job : jobs) {
+            Step s = job.step().join();
             log.append(s.transcript());
             if (!s.result().succeeded()) {
-                failed = true;
                 diagnostics.append(s.result().stderr());
                 if (s.result().timedOut()) {
-                    diagnostics.append(s.argv().get(s.argv().size() - 3)).append(": compiler timed out\n");
+                    diagnostics.append(job.object()).append(": the compiler timed out\n");
                 }
             }
         }
@@ -192,14 +165,13 @@ public final class ImageCompiler implements AutoCloseable {
         try {
             rto = runtime.join();
         } catch (CompletionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof CompileFailedException cfe) {
-                throw new CompileFailedException(cfe.getMessage(), cfe.diagnostics(), log + cfe.log());
+            if (e.getCause() instanceof CompileFailedException cfe) {
+                throw new CompileFailedException(cfe.getMessage(), cfe.diagnostics(), cfe.log() + log);
             }
             throw e;
         }
         log.insert(0, rto.log());
-        if (failed) {
+        if (diagnostics.length() > 0) {
             throw new CompileFailedException("compilation failed", diagnostics.toString(), log.toString());
         }
         Duration compileTime = Duration.ofNanos(System.nanoTime() - start);
@@ -210,8 +182,7 @@ public final class ImageCompiler implements AutoCloseable {
         link.addAll(tc.ldflags());
         link.addAll(List.of("-T", rt.root().resolve(tc.linkerScript()).toString(), "-o", image));
         rto.objects().forEach(o -> link.add(o.toString()));
-        link.addAll(configObjects);
-        link.addAll(objects);
+        jobs.forEach(j -> link.add(j.object()));
         Step linked = run(link, work).join();
         log.append(linked.transcript());
         if (!linked.result().succeeded()) {
@@ -221,6 +192,45 @@ public final class ImageCompiler implements AutoCloseable {
         Duration linkTime = Duration.ofNanos(System.nanoTime() - linkStart);
         return new CompileResult(work.resolve(image), log.toString(), appFlags, toolchainId(target), rto.cached(),
                 rto.time(), compileTime, linkTime);
+    }
+
+    /** One compile of this build: its object (relative to the work directory) and the running command. */
+    private record Job(String object, CompletableFuture<Step> step) {
+    }
+
+    /** The app's sources, from their root with relative paths, so nothing about the host directory leaks. */
+    private List<Job> appJobs(CompileRequest request, List<String> appFlags, Toolchain tc, RuntimeSources rt,
+                              Path work) {
+        List<Job> jobs = new ArrayList<>();
+        for (int i = 0; i < request.sources().size(); i++) {
+            String src = request.sources().get(i);
+            String obj = "obj/" + String.format(Locale.ROOT, "%03d-", i) + objectName(src);
+            List<String> argv = new ArrayList<>(List.of("clang"));
+            argv.addAll(appFlags);
+            argv.add("-I" + rt.root().resolve(tc.includeDir()));
+            argv.add("-ffile-prefix-map=" + request.sourceRoot() + "=.");
+            argv.add("-ffile-prefix-map=" + rt.root() + "=" + RUNTIME_PREFIX);
+            argv.addAll(List.of("-c", src, "-o", work.resolve(obj).toString()));
+            jobs.add(new Job(obj, run(argv, request.sourceRoot())));
+        }
+        return jobs;
+    }
+
+    /** The runtime unit that carries this build's banner values and heap size. */
+    private List<Job> perBuildJobs(CompileRequest request, Target target, Toolchain tc, RuntimeSources rt,
+                                   Path work) {
+        List<Job> jobs = new ArrayList<>();
+        for (String src : tc.perBuildSources()) {
+            String obj = "obj/tailor-" + objectName(src);
+            List<String> argv = runtimeCompile(tc, tc.plainCflags(), rt);
+            argv.add("-DTAILOR_TARGET_ID=\"" + target.id() + "\"");
+            argv.add("-DTAILOR_BUILD_KEY=\"" + request.buildKey() + "\"");
+            argv.add("-DTAILOR_APP_NAME=\"" + request.appName() + "\"");
+            argv.add("-DTAILOR_HEAP_SIZE=" + request.heapBytes());
+            argv.addAll(List.of("-c", src, "-o", work.resolve(obj).toString()));
+            jobs.add(new Job(obj, run(argv, rt.root())));
+        }
+        return jobs;
     }
 
     /** The flags the app's sources are compiled with: toolchain base, then the target's, then the manifest's. */

@@ -51,13 +51,8 @@ class TuningTest {
 
     @Test
     void x86_64v3_stopsWithIllegalInstructionOnQemu64_atAnAvxInstruction() {
-        Qemu.Boot boot = TestToolchain.boot(target("x86_64-v3"), "qemu64", x86v3);
-
-        assertThat(boot.exitCode()).as(boot.console()).isEqualTo(121);
-        Matcher m = ILLEGAL.matcher(boot.console());
-        assertThat(m.find()).as(boot.console()).isTrue();
-        String faulting = instructionAt(TestToolchain.disassemble(x86v3), m.group(1));
-        assertThat(faulting).as("the instruction qemu64 refused").containsPattern("\\sv\\w+");
+        assertStopsAtIllegalInstruction("x86_64-v3", "qemu64", x86v3, TestToolchain.disassemble(x86v3),
+                Pattern.compile("\\sv\\w+"));
     }
 
     @Test
@@ -86,13 +81,21 @@ class TuningTest {
 
     @Test
     void aarch64v81_stopsWithIllegalInstructionOnCortexA53_atAnLseInstruction() {
-        Qemu.Boot boot = TestToolchain.boot(target("aarch64-v8.1"), "cortex-a53", armv81);
+        assertStopsAtIllegalInstruction("aarch64-v8.1", "cortex-a53", armv81,
+                TestToolchain.disassemble(armv81, "--mattr=+lse"), LSE);
+    }
+
+    /** Exit code 121, and the reported address is an instruction of the kind the target added. */
+    private static void assertStopsAtIllegalInstruction(String targetId, String model, Path image, String disassembly,
+                                                        Pattern tunedInstruction) {
+        Qemu.Boot boot = TestToolchain.boot(target(targetId), model, image);
 
         assertThat(boot.exitCode()).as(boot.console()).isEqualTo(121);
         Matcher m = ILLEGAL.matcher(boot.console());
         assertThat(m.find()).as(boot.console()).isTrue();
-        String faulting = instructionAt(TestToolchain.disassemble(armv81, "--mattr=+lse"), m.group(1));
-        assertThat(LSE.matcher(faulting).find()).as("the instruction cortex-a53 refused: " + faulting).isTrue();
+        String faulting = instructionAt(disassembly, m.group(1));
+        assertThat(tunedInstruction.matcher(faulting).find()).as("the instruction " + model + " refused: " + faulting)
+                .isTrue();
     }
 
     @Test

@@ -1,11 +1,11 @@
 /* The smallest Tailor app: greets, says where it runs, and exits with a code the runner can check. */
 #include <stdio.h>
 
-#ifndef GREETING
-#define GREETING "hello"
+#ifndef EXIT_CODE
+#define EXIT_CODE 0
 #endif
 
 int main(void) {
-    printf("%s: %s on %s\n", GREETING, tailor_target_id(), tailor_arch());
-    return 3;
+    printf("hello from tailor: %s on %s\n", tailor_target_id(), tailor_arch());
+    return EXIT_CODE;
 }

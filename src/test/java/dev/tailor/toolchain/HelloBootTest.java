@@ -26,7 +26,7 @@ class HelloBootTest {
                 .contains("hello from tailor: " + baseline.id() + " on " + arch.id() + "\n")
                 .endsWith("tailor: exit 3\n");
         assertThat(boot.exitCode()).as(boot.console()).isEqualTo(3);
-        assertThat(built.appFlags()).contains("-Os").containsAll(baseline.cflags());
+        assertThat(built.appFlags()).contains("-Os", "-DEXIT_CODE=3").containsAll(baseline.cflags());
         assertThat(built.toolchainId()).matches("sha256:[0-9a-f]{64}");
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.tailor.target.Target;
 
@@ -85,6 +87,13 @@ class TuningTest {
                 TestToolchain.disassemble(armv81, "--mattr=+lse"), LSE);
     }
 
+    @Test
+    void armv7NeonVfpv4_stopsWithIllegalInstructionWithoutNeon_atANeonInstruction() {
+        Path image = TestToolchain.build(TestToolchain.example("compute"), target("armv7-neon-vfpv4")).image();
+        assertStopsAtIllegalInstruction("armv7-neon-vfpv4", "cortex-a15,neon=off", image,
+                TestToolchain.disassemble(image, "--mattr=+neon"), Pattern.compile("\\sv\\w+\\.[iusfp]?(8|16|32|64)\\s"));
+    }
+
     /** Exit code 121, and the reported address is an instruction of the kind the target added. */
     private static void assertStopsAtIllegalInstruction(String targetId, String model, Path image, String disassembly,
                                                         Pattern tunedInstruction) {
@@ -98,12 +107,17 @@ class TuningTest {
                 .isTrue();
     }
 
-    @Test
-    void x86_64v2_onItsFaultingModel_runsCorrectlyOrStopsWithIllegalInstruction_neverWrong() {
-        // Whether v2 code uses a v2-only instruction depends on the app; a wrong answer or a hang is never acceptable.
-        Target v2 = target("x86_64-v2");
-        Path image = TestToolchain.build(TestToolchain.example("compute"), v2).image();
-        Qemu.Boot boot = TestToolchain.boot(v2, v2.qemu().faults(), image);
+    static Stream<Target> targetsWithAFaultingModel() {
+        return TestToolchain.CATALOG.all().stream().filter(t -> t.qemu().faults() != null);
+    }
+
+    /** Whether an image uses an instruction its target added depends on the app; a wrong answer or a hang never is. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("targetsWithAFaultingModel")
+    void compute_onItsTargetsFaultingModel_runsCorrectlyOrStopsWithIllegalInstruction_neverWrong(Target target) {
+        Path image = TestToolchain.build(TestToolchain.example("compute"), target).image();
+        Qemu.Boot boot = TestToolchain.boot(target, target.qemu().faults(), image);
+
         assertThat(boot.exitCode()).as(boot.console()).isIn(0, 121);
         if (boot.exitCode() == 0) {
             assertThat(boot.console()).contains(ComputeChecksumTest.EXPECTED);

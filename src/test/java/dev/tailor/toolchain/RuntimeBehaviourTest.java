@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.tailor.target.Arch;
@@ -104,6 +105,30 @@ class RuntimeBehaviourTest {
         Qemu.Boot boot = run(Arch.X86_64, 6);
         assertThat(boot.exitCode()).as(boot.console()).isEqualTo(122);
         assertThat(boot.console()).contains("tailor: page fault (bad memory access) at 0x").contains("address 0x0 ");
+    }
+
+    /** The largest heap a request may ask for still fits in the QEMU machine's RAM, on every architecture. */
+    @ParameterizedTest
+    @EnumSource(Arch.class)
+    void largestHeap_isUsableEverywhere(Arch arch) {
+        Path dir = TestToolchain.bundle("bigheap", """
+                #include <stdio.h>
+                #include <string.h>
+                int main(void) {
+                    size_t n = tailor_heap_size() - 4096;
+                    unsigned char *p = malloc(n);
+                    if (p == NULL) return 1;
+                    memset(p, 0x5a, n);
+                    printf("heap %zu MiB, last byte %x\\n", tailor_heap_size() >> 20, p[n - 1]);
+                    return 0;
+                }
+                """);
+        Target t = TestToolchain.CATALOG.baseline(arch);
+        CompileRequest request = new CompileRequest(dir, List.of("src/bigheap.c"), List.of(), Map.of(),
+                Optimize.SPEED, CompileRequest.MAX_HEAP, "bigheap", "k");
+        Qemu.Boot boot = TestToolchain.boot(t, t.qemu().runs(), TestToolchain.build(request, t).image());
+        assertThat(boot.exitCode()).as(boot.console()).isZero();
+        assertThat(boot.console()).contains("heap 64 MiB, last byte 5a\n");
     }
 
     /** x86_64 unmaps the page below the stack and takes exceptions on a separate stack (IST). */

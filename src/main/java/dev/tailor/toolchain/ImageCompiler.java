@@ -152,7 +152,7 @@ public final class ImageCompiler implements AutoCloseable {
         StringBuilder log = new StringBuilder();
         StringBuilder diagnostics = new StringBuilder();
         for (Job job : jobs) {
-            Step s = job.step().join();
+            Step s = join(job.step());
             log.append(s.transcript());
             if (!s.result().succeeded()) {
                 diagnostics.append(s.result().stderr());
@@ -163,12 +163,9 @@ public final class ImageCompiler implements AutoCloseable {
         }
         RuntimeObjects rto;
         try {
-            rto = runtime.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof CompileFailedException cfe) {
-                throw new CompileFailedException(cfe.getMessage(), cfe.diagnostics(), cfe.log() + log);
-            }
-            throw e;
+            rto = join(runtime);
+        } catch (CompileFailedException e) {
+            throw new CompileFailedException(e.getMessage(), e.diagnostics(), e.log() + log);
         }
         log.insert(0, rto.log());
         if (diagnostics.length() > 0) {
@@ -183,7 +180,7 @@ public final class ImageCompiler implements AutoCloseable {
         link.addAll(List.of("-T", rt.root().resolve(tc.linkerScript()).toString(), "-o", image));
         rto.objects().forEach(o -> link.add(o.toString()));
         jobs.forEach(j -> link.add(j.object()));
-        Step linked = run(link, work).join();
+        Step linked = join(run(link, work));
         log.append(linked.transcript());
         if (!linked.result().succeeded()) {
             throw new CompileFailedException("link failed", linked.result().stderr() + linked.result().stdout(),
@@ -339,6 +336,18 @@ public final class ImageCompiler implements AutoCloseable {
             if (!Files.isDirectory(dir)) {
                 throw new UncheckedIOException("cannot publish the runtime cache " + dir, e);
             }
+        }
+    }
+
+    /** Waits for a step, rethrowing what failed in it (a missing compiler, a failed runtime) as itself. */
+    private static <T> T join(CompletableFuture<T> f) {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
         }
     }
 

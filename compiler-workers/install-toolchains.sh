@@ -1,0 +1,34 @@
+#!/bin/sh
+# Installs what compiles and boots Tailor images, from Debian packages, only when missing:
+# clang, ld.lld and llvm-objdump (one compiler for every architecture), QEMU for x86 and ARM,
+# and bubblewrap for the build sandbox. Safe to run again: it installs nothing that is present.
+set -eu
+
+need=""
+have() { command -v "$1" >/dev/null 2>&1; }
+have clang || need="$need clang"
+have ld.lld || need="$need lld"
+have llvm-objdump || need="$need llvm"
+have qemu-system-x86_64 && have qemu-system-i386 || need="$need qemu-system-x86"
+have qemu-system-aarch64 && have qemu-system-arm || need="$need qemu-system-arm"
+have bwrap || need="$need bubblewrap"
+
+if [ -z "$need" ]; then
+    echo "install-toolchains: everything is installed"
+else
+    if [ "$(id -u)" -ne 0 ]; then
+        SUDO=sudo
+    else
+        SUDO=
+    fi
+    echo "install-toolchains: installing$need"
+    $SUDO apt-get update
+    # shellcheck disable=SC2086
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends $need
+fi
+
+clang --version | head -n 1
+ld.lld --version
+qemu-system-x86_64 --version | head -n 1
+qemu-system-aarch64 --version | head -n 1
+bwrap --version

@@ -1,0 +1,2 @@
+/* Standard names for the runtime API, so portable C compiles unchanged. */
+#include <tailor.h>

@@ -1,0 +1,13 @@
+/* The PL011 UART of QEMU's ARM virt machine (and many boards): the console of both ARM architectures. */
+#include "../common/rt.h"
+
+#define UART0 0x09000000ul
+#define UART_DR (*(volatile uint32_t *)(UART0 + 0x00))
+#define UART_FR (*(volatile uint32_t *)(UART0 + 0x18))
+
+void arch_putc(char c) {
+    /* Wait while the transmit FIFO is full; bounded, so a missing UART cannot hang the machine. */
+    for (int i = 0; i < 100000 && (UART_FR & (1u << 5)); i++) {
+    }
+    UART_DR = (uint32_t)(unsigned char)c;
+}

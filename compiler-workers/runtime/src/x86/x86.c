@@ -1,0 +1,272 @@
+/*
+ * x86 (both i686 and x86_64): COM1 console, isa-debug-exit, FPU/SSE/AVX enabling, the exception
+ * table and the TSC clock. Compiled without SIMD: it runs before SIMD is enabled and when it faults.
+ */
+#include "../common/rt.h"
+
+#if defined(__x86_64__)
+const char arch_name[] = "x86_64";
+#else
+const char arch_name[] = "i686";
+#endif
+
+#define COM1 0x3f8
+#define DEBUG_EXIT_PORT 0xf4
+
+static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port)); }
+static inline uint8_t inb(uint16_t port) {
+    uint8_t v;
+    __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+
+static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4]) {
+    __asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(sub));
+}
+
+static inline uint64_t rdtsc(void) {
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return ((uint64_t)hi << 32) | lo;
+}
+
+void arch_putc(char c) {
+    /* Wait for the transmit holding register; bounded, so a missing UART cannot hang the machine. */
+    for (int i = 0; i < 100000 && !(inb(COM1 + 5) & 0x20); i++) {
+    }
+    outb(COM1, (uint8_t)c);
+}
+
+_Noreturn void arch_exit(int code) {
+    /* QEMU's isa-debug-exit: the process exits with (code << 1) | 1. On hardware: halt. */
+    outb(DEBUG_EXIT_PORT, (uint8_t)code);
+    for (;;) {
+        __asm__ volatile("cli; hlt");
+    }
+}
+
+static void uart_init(void) {
+    outb(COM1 + 1, 0x00); /* no interrupts */
+    outb(COM1 + 3, 0x80); /* DLAB */
+    outb(COM1 + 0, 0x01); /* 115200 baud */
+    outb(COM1 + 1, 0x00);
+    outb(COM1 + 3, 0x03); /* 8N1 */
+    outb(COM1 + 2, 0xc7); /* FIFO on */
+    outb(COM1 + 4, 0x03);
+}
+
+/* The CPU may use every SIMD unit it has: the app decides what it uses, the target what it may use. */
+static void fpu_init(void) {
+    uint32_t r[4];
+    uintptr_t cr0, cr4;
+    __asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+    cr0 &= ~(uintptr_t)((1u << 2) | (1u << 3)); /* EM, TS off */
+    cr0 |= (1u << 1) | (1u << 5);                /* MP, NE on */
+    __asm__ volatile("mov %0, %%cr0" : : "r"(cr0));
+    __asm__ volatile("fninit");
+
+    cpuid(1, 0, r);
+    __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+    if (r[3] & (1u << 24)) { /* FXSR: SSE state can be saved, so SSE may be enabled */
+        cr4 |= (1u << 9) | (1u << 10); /* OSFXSR, OSXMMEXCPT */
+    }
+    int xsave = (r[2] & (1u << 26)) != 0;
+    if (xsave) {
+        cr4 |= 1u << 18; /* OSXSAVE */
+    }
+    __asm__ volatile("mov %0, %%cr4" : : "r"(cr4));
+    if (xsave) {
+        uint32_t d[4];
+        cpuid(0xd, 0, d);
+        /* x87, SSE, AVX, and the three AVX-512 states, as far as the CPU supports them. */
+        uint32_t xcr0 = d[0] & 0xe7u;
+        if ((xcr0 & 0xe0u) != 0xe0u) {
+            xcr0 &= ~0xe0u; /* AVX-512 needs all three of its states or none */
+        }
+        xcr0 |= 3u;
+        __asm__ volatile("xsetbv" : : "c"(0), "a"(xcr0), "d"(0));
+    }
+}
+
+/* ---- exceptions ---- */
+
+extern const uintptr_t x86_trap_stubs[32];
+
+#if defined(__x86_64__)
+struct gate {
+    uint16_t off_lo, sel;
+    uint8_t ist, type;
+    uint16_t off_mid;
+    uint32_t off_hi, zero;
+} __attribute__((packed));
+#else
+struct gate {
+    uint16_t off_lo, sel;
+    uint8_t zero, type;
+    uint16_t off_hi;
+} __attribute__((packed));
+#endif
+
+static struct gate idt[32] __attribute__((aligned(16)));
+
+#if defined(__x86_64__)
+/*
+ * Exceptions switch to their own stack (IST1 of a TSS): a stack overflow faults on the guard page, and
+ * without a fresh stack the CPU could not even push the exception frame (a triple fault, no report).
+ */
+static struct {
+    uint32_t reserved0;
+    uint64_t rsp[3];
+    uint64_t reserved1;
+    uint64_t ist[7];
+    uint64_t reserved2;
+    uint16_t reserved3, iomap;
+} __attribute__((packed)) tss;
+static uint64_t gdt[5] __attribute__((aligned(16)));
+static unsigned char ist_stack[8192] __attribute__((aligned(16)));
+extern char stack_guard[];
+
+static void tss_init(void) {
+    uint64_t base = (uint64_t)&tss;
+    uint64_t limit = sizeof tss - 1;
+    tss.ist[0] = (uint64_t)(ist_stack + sizeof ist_stack);
+    tss.iomap = sizeof tss;
+    gdt[0] = 0;
+    gdt[1] = 0x00af9a000000ffffull; /* 0x08: 64-bit code, as boot.S had it */
+    gdt[2] = 0x00cf92000000ffffull; /* 0x10: data */
+    gdt[3] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) | (((limit >> 16) & 0xf) << 48) |
+             (((base >> 24) & 0xff) << 56); /* 0x18: available 64-bit TSS */
+    gdt[4] = base >> 32;
+    struct {
+        uint16_t limit;
+        uint64_t base;
+    } __attribute__((packed)) ptr = {sizeof gdt - 1, (uint64_t)gdt};
+    __asm__ volatile("lgdt %0" : : "m"(ptr));
+    __asm__ volatile("ltr %w0" : : "r"(0x18));
+}
+#endif
+
+static void idt_init(void) {
+    for (int i = 0; i < 32; i++) {
+        uintptr_t a = x86_trap_stubs[i];
+        struct gate *g = &idt[i];
+        g->off_lo = (uint16_t)a;
+        g->sel = 0x08;
+        g->type = 0x8e; /* present, ring 0, interrupt gate */
+#if defined(__x86_64__)
+        g->ist = 1;
+        g->off_mid = (uint16_t)(a >> 16);
+        g->off_hi = (uint32_t)((uint64_t)a >> 32);
+        g->zero = 0;
+#else
+        g->zero = 0;
+        g->off_hi = (uint16_t)(a >> 16);
+#endif
+    }
+    struct {
+        uint16_t limit;
+        uintptr_t base;
+    } __attribute__((packed)) ptr = {sizeof idt - 1, (uintptr_t)idt};
+    __asm__ volatile("lidt %0" : : "m"(ptr));
+}
+
+static const char *const names[32] = {
+    "divide error", "debug exception", "non-maskable interrupt", "breakpoint",
+    "overflow", "bound range exceeded", "illegal instruction", "device not available (FPU)",
+    "double fault", "coprocessor segment overrun", "invalid TSS", "segment not present",
+    "stack-segment fault", "general protection fault", "page fault", "reserved exception 15",
+    "x87 floating-point exception", "alignment check", "machine check", "SIMD floating-point exception",
+    "virtualization exception", "control protection exception", "reserved exception 22", "reserved exception 23",
+    "reserved exception 24", "reserved exception 25", "reserved exception 26", "reserved exception 27",
+    "hypervisor injection exception", "VMM communication exception", "security exception", "reserved exception 31",
+};
+
+/* Called by the stubs in boot.S with the vector, the error code (0 when the CPU pushes none) and the faulting pc. */
+_Noreturn void x86_trap(uintptr_t vector, uintptr_t error, uintptr_t pc) {
+    vector &= 31;
+    if (vector == 6) {
+        const uint8_t *ins = (const uint8_t *)pc;
+        if (ins[0] == 0x0f && ins[1] == 0x0b) { /* ud2: __builtin_trap(), not a missing CPU feature */
+            rt_fault(RT_TRAP_INSTRUCTION, "trap instruction (ud2)", pc, 0, 0, 0);
+        }
+        rt_fault(RT_ILLEGAL_INSTRUCTION, "illegal instruction", pc, 0, 0, 0);
+    }
+    if (vector == 14) {
+        uintptr_t cr2;
+        __asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
+#if defined(__x86_64__)
+        if (cr2 - (uintptr_t)stack_guard < 4096) {
+            rt_fault(RT_OTHER_FAULT, "stack overflow (page fault below the 64 KiB stack)", pc, 1, cr2, error);
+        }
+#endif
+        rt_fault(RT_OTHER_FAULT, "page fault (bad memory access)", pc, 1, cr2, error);
+    }
+    rt_fault(RT_OTHER_FAULT, names[vector], pc, 0, 0, error);
+}
+
+/* ---- clock: the TSC, calibrated once against the PIT ---- */
+
+static uint64_t tsc_hz;
+static uint64_t tsc_base;
+
+static uint16_t pit_read(void) {
+    outb(0x43, 0x00); /* latch channel 0 */
+    uint8_t lo = inb(0x40);
+    uint8_t hi = inb(0x40);
+    return (uint16_t)(lo | (hi << 8));
+}
+
+static void calibrate(void) {
+    outb(0x43, 0x34); /* channel 0, lo/hi, rate generator, counting down from 65536 at 1.193182 MHz */
+    outb(0x40, 0);
+    outb(0x40, 0);
+    uint16_t start = pit_read();
+    uint64_t t0 = rdtsc();
+    uint32_t elapsed = 0;
+    uint16_t last = start;
+    /* About 10 ms; the loop also ends if no PIT answers (the count never moves). */
+    for (uint32_t spins = 0; elapsed < 11932 && spins < 50000000u; spins++) {
+        uint16_t now = pit_read();
+        elapsed += (uint16_t)(last - now);
+        last = now;
+    }
+    uint64_t t1 = rdtsc();
+    if (elapsed >= 11932) {
+        tsc_hz = (t1 - t0) * 1193182ull / elapsed;
+    } else {
+        uint32_t r[4];
+        cpuid(0, 0, r);
+        tsc_hz = 0;
+        if (r[0] >= 0x16) {
+            cpuid(0x16, 0, r);
+            tsc_hz = (uint64_t)(r[0] & 0xffff) * 1000000ull;
+        }
+        if (tsc_hz == 0) {
+            tsc_hz = 1000000000ull; /* a guess beats a division by zero */
+        }
+    }
+}
+
+uint64_t arch_ticks(void) {
+    if (tsc_hz == 0) {
+        calibrate();
+    }
+    return rdtsc() - tsc_base;
+}
+
+uint64_t arch_tick_hz(void) {
+    if (tsc_hz == 0) {
+        calibrate();
+    }
+    return tsc_hz;
+}
+
+void arch_init(void) {
+    uart_init();
+#if defined(__x86_64__)
+    tss_init();
+#endif
+    idt_init();
+    fpu_init();
+    tsc_base = rdtsc();
+}

@@ -1,0 +1,405 @@
+package dev.tailor.toolchain;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.tailor.target.Target;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Turns (sources, target) into a bootable image: compiles the runtime once per (target, toolchain) into an on-disk
+ * cache, compiles the app's sources in parallel with the target's flags, and links everything with one ld.lld call.
+ * <p>
+ * Outputs are reproducible: sources are compiled with relative paths from their root, prefix maps hide absolute
+ * ones, objects are linked in a fixed order, and there is no debug info or build id, so the same inputs built in
+ * two directories give the same bytes.
+ */
+public final class ImageCompiler implements AutoCloseable {
+
+    static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
+    /** Where the runtime's directory appears in anything the compiler records (__FILE__ in runtime headers). */
+    private static final String RUNTIME_PREFIX = "/tailor";
+
+    private final Toolchains toolchains;
+    private final CommandRunner runner;
+    private final Path cacheDir;
+    private final ExecutorService executor;
+    private final ConcurrentMap<String, CompletableFuture<RuntimeObjects>> runtimes = new ConcurrentHashMap<>();
+    private volatile RuntimeSources sources;
+    private volatile String toolVersions;
+    private final ConcurrentMap<Target, String> toolchainIds = new ConcurrentHashMap<>();
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** @param log the compile transcript when this build compiled the runtime, else a line saying where it was cached */
+    private record RuntimeObjects(List<Path> objects, boolean cached, Duration time, String log) {
+    }
+
+    private record Step(List<String> argv, CommandRunner.Result result) {
+        String transcript() {
+            StringBuilder sb = new StringBuilder("$ ").append(String.join(" ", argv)).append('\n');
+            sb.append(result.stdout()).append(result.stderr());
+            if (result.timedOut()) {
+                sb.append("(timed out)\n");
+            }
+            return sb.toString();
+        }
+    }
+
+    /**
+     * @param cacheDir where extracted runtime sources and compiled runtime objects are kept across builds
+     * @param executor runs the compiler processes in parallel; its threads only wait for processes
+     */
+    public ImageCompiler(Toolchains toolchains, CommandRunner runner, Path cacheDir, ExecutorService executor) {
+        this.toolchains = toolchains;
+        this.runner = runner;
+        this.cacheDir = cacheDir.toAbsolutePath().normalize();
+        this.executor = executor;
+    }
+
+    /** A compiler with the packaged toolchains, running commands locally, with its own daemon thread pool. */
+    public static ImageCompiler local(Path cacheDir) {
+        return create(Toolchains.load(), new LocalCommandRunner(), cacheDir);
+    }
+
+    /** A compiler with its own pool of daemon threads (they only wait for processes), shut down by {@link #close}. */
+    public static ImageCompiler create(Toolchains toolchains, CommandRunner runner, Path cacheDir) {
+        AtomicInteger n = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(4, Runtime.getRuntime().availableProcessors() * 2),
+                r -> {
+                    Thread t = new Thread(r, "image-compiler-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        return new ImageCompiler(toolchains, runner, cacheDir, pool);
+    }
+
+    @Override
+    public void close() {
+        executor.shutdown();
+    }
+
+    public Toolchains toolchains() {
+        return toolchains;
+    }
+
+    /**
+     * The toolchain id: sha256 over the clang and ld.lld version strings, the runtime sources, this architecture's
+     * toolchain description ({@link Toolchain#buildInputs}) and the target's catalog entry (its id, architecture
+     * and cflags). Changing any of them names new images instead of silently changing old ones.
+     */
+    public String toolchainId(Target target) {
+        return toolchainIds.computeIfAbsent(target, this::computeToolchainId);
+    }
+
+    private String computeToolchainId(Target target) {
+        MessageDigest md = Digests.sha256();
+        Digests.update(md, "tailor-toolchain-v1");
+        Digests.update(md, toolVersions());
+        Digests.update(md, sources().digest());
+        Digests.update(md, JSON.writeValueAsString(toolchains.forArch(target.arch()).buildInputs()));
+        // Of the catalog entry, only what reaches the image: a reworded description or another test CPU model
+        // must not rename every image built for the target.
+        Digests.update(md, JSON.writeValueAsString(List.of(target.id(), target.arch().id(), target.cflags())));
+        return "sha256:" + HexFormat.of().formatHex(md.digest());
+    }
+
+    /**
+     * The CPU probe (see {@code compiler-workers/probe/probe.c}) as a request: build it for an architecture's
+     * baseline target and its console prints {@code tailor-cpu: <arch>:<feature>,...}.
+     */
+    public CompileRequest probeRequest(String buildKey) {
+        return new CompileRequest(sources().probe(), List.of("probe.c"), List.of(), java.util.Map.of(),
+                Optimize.SIZE, 64 * 1024, "probe", buildKey);
+    }
+
+    public CompileResult compile(CompileRequest request, Target target, Path workDir) {
+        long start = System.nanoTime();
+        Toolchain tc = toolchains.forArch(target.arch());
+        RuntimeSources rt = sources();
+        Path work = workDir.toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(work.resolve("obj"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + work, e);
+        }
+
+        // The runtime (usually cached), the per-build unit and the app's sources all compile at once.
+        CompletableFuture<RuntimeObjects> runtime = runtime(tc, target, rt);
+        List<String> appFlags = appFlags(tc, target, request);
+        List<Job> jobs = new ArrayList<>(perBuildJobs(request, target, tc, rt, work));
+        jobs.addAll(appJobs(request, appFlags, tc, rt, work));
+
+        StringBuilder log = new StringBuilder();
+        StringBuilder diagnostics = new StringBuilder();
+        for (Job job : jobs) {
+            Step s = join(job.step());
+            log.append(s.transcript());
+            if (!s.result().succeeded()) {
+                diagnostics.append(s.result().stderr());
+                if (s.result().timedOut()) {
+                    diagnostics.append(job.object()).append(": the compiler timed out\n");
+                }
+            }
+        }
+        RuntimeObjects rto;
+        try {
+            rto = join(runtime);
+        } catch (CompileFailedException e) {
+            throw new CompileFailedException(e.getMessage(), e.diagnostics(), e.log() + log);
+        }
+        log.insert(0, rto.log());
+        if (diagnostics.length() > 0) {
+            throw new CompileFailedException("compilation failed", diagnostics.toString(), log.toString());
+        }
+        Duration compileTime = Duration.ofNanos(System.nanoTime() - start);
+
+        long linkStart = System.nanoTime();
+        String image = "image.elf";
+        List<String> link = new ArrayList<>(List.of("ld.lld"));
+        link.addAll(tc.ldflags());
+        link.addAll(List.of("-T", rt.root().resolve(tc.linkerScript()).toString(), "-o", image));
+        rto.objects().forEach(o -> link.add(o.toString()));
+        jobs.forEach(j -> link.add(j.object()));
+        Step linked = join(run(link, work));
+        log.append(linked.transcript());
+        if (!linked.result().succeeded()) {
+            throw new CompileFailedException("link failed", linked.result().stderr() + linked.result().stdout(),
+                    log.toString());
+        }
+        Duration linkTime = Duration.ofNanos(System.nanoTime() - linkStart);
+        return new CompileResult(work.resolve(image), log.toString(), appFlags, toolchainId(target), rto.cached(),
+                rto.time(), compileTime, linkTime);
+    }
+
+    /** One compile of this build: its object (relative to the work directory) and the running command. */
+    private record Job(String object, CompletableFuture<Step> step) {
+    }
+
+    /** The app's sources, from their root with relative paths, so nothing about the host directory leaks. */
+    private List<Job> appJobs(CompileRequest request, List<String> appFlags, Toolchain tc, RuntimeSources rt,
+                              Path work) {
+        List<Job> jobs = new ArrayList<>();
+        for (int i = 0; i < request.sources().size(); i++) {
+            String src = request.sources().get(i);
+            String obj = "obj/" + String.format(Locale.ROOT, "%03d-", i) + objectName(src);
+            List<String> argv = new ArrayList<>(List.of("clang"));
+            argv.addAll(appFlags);
+            argv.add("-I" + rt.root().resolve(tc.includeDir()));
+            argv.add("-ffile-prefix-map=" + request.sourceRoot() + "=.");
+            argv.add("-ffile-prefix-map=" + rt.root() + "=" + RUNTIME_PREFIX);
+            argv.addAll(List.of("-c", src, "-o", work.resolve(obj).toString()));
+            jobs.add(new Job(obj, run(argv, request.sourceRoot())));
+        }
+        return jobs;
+    }
+
+    /** The runtime unit that carries this build's banner values and heap size. */
+    private List<Job> perBuildJobs(CompileRequest request, Target target, Toolchain tc, RuntimeSources rt,
+                                   Path work) {
+        List<Job> jobs = new ArrayList<>();
+        for (String src : tc.perBuildSources()) {
+            String obj = "obj/tailor-" + objectName(src);
+            List<String> argv = runtimeCompile(tc, tc.plainCflags(), rt);
+            argv.add("-DTAILOR_TARGET_ID=\"" + target.id() + "\"");
+            argv.add("-DTAILOR_BUILD_KEY=\"" + request.buildKey() + "\"");
+            argv.add("-DTAILOR_APP_NAME=\"" + request.appName() + "\"");
+            argv.add("-DTAILOR_HEAP_SIZE=" + request.heapBytes());
+            argv.addAll(List.of("-c", src, "-o", work.resolve(obj).toString()));
+            jobs.add(new Job(obj, run(argv, rt.root())));
+        }
+        return jobs;
+    }
+
+    /** The flags the app's sources are compiled with: toolchain base, then the target's, then the manifest's. */
+    private static List<String> appFlags(Toolchain tc, Target target, CompileRequest request) {
+        List<String> flags = new ArrayList<>();
+        flags.add("--target=" + tc.triple());
+        flags.addAll(tc.cflags());
+        flags.addAll(target.cflags());
+        flags.add(request.optimize().flag());
+        flags.add("-Wall");
+        request.includeDirs().forEach(d -> flags.add("-I" + d));
+        request.defines().forEach((k, v) -> flags.add("-D" + k + "=" + v));
+        return flags;
+    }
+
+    /** src/net/http.c -> http.o; callers prefix an index where two sources could share a name. */
+    private static String objectName(String source) {
+        return source.replaceAll(".*/", "").replaceAll("\\.[cS]$", "") + ".o";
+    }
+
+    private static List<String> runtimeCompile(Toolchain tc, List<String> isaFlags, RuntimeSources rt) {
+        List<String> argv = new ArrayList<>(List.of("clang", "--target=" + tc.triple()));
+        argv.addAll(tc.cflags());
+        argv.addAll(tc.runtimeCflags());
+        argv.addAll(isaFlags);
+        argv.add("-I" + tc.includeDir());
+        argv.add("-ffile-prefix-map=" + rt.root() + "=" + RUNTIME_PREFIX);
+        return argv;
+    }
+
+    /** The runtime's objects for this target, compiled at most once per process and once per cache directory. */
+    private CompletableFuture<RuntimeObjects> runtime(Toolchain tc, Target target, RuntimeSources rt) {
+        String id = toolchainId(target).substring("sha256:".length());
+        Path dir = cacheDir.resolve("runtime").resolve(target.id() + "-" + id.substring(0, 32));
+        List<String> names = new ArrayList<>();
+        List<String> srcs = new ArrayList<>();
+        List<Boolean> tuned = new ArrayList<>();
+        for (String s : tc.plainSources()) {
+            srcs.add(s);
+            tuned.add(false);
+        }
+        for (String s : tc.tunedSources()) {
+            srcs.add(s);
+            tuned.add(true);
+        }
+        for (int i = 0; i < srcs.size(); i++) {
+            names.add(String.format(Locale.ROOT, "%02d-", i) + objectName(srcs.get(i)));
+        }
+        List<Path> objects = names.stream().map(dir::resolve).toList();
+        RuntimeObjects cached = new RuntimeObjects(objects, true, Duration.ZERO,
+                "# runtime for " + target.id() + ": cached in " + dir + "\n");
+        CompletableFuture<RuntimeObjects> existing = runtimes.get(dir.toString());
+        if (existing != null && existing.isDone() && !existing.isCompletedExceptionally()) {
+            return CompletableFuture.completedFuture(cached);
+        }
+        return runtimes.compute(dir.toString(), (key, prev) -> {
+            if (prev != null && !prev.isCompletedExceptionally()) {
+                return prev; // still compiling for another build: share it
+            }
+            if (Files.isDirectory(dir)) {
+                return CompletableFuture.completedFuture(cached);
+            }
+            long start = System.nanoTime();
+            Path tmp = dir.resolveSibling(dir.getFileName() + ".tmp-" + UUID.randomUUID());
+            try {
+                Files.createDirectories(tmp);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create " + tmp, e);
+            }
+            List<CompletableFuture<Step>> steps = new ArrayList<>();
+            for (int i = 0; i < srcs.size(); i++) {
+                List<String> argv = runtimeCompile(tc, tuned.get(i) ? target.cflags() : tc.plainCflags(), rt);
+                argv.addAll(List.of("-c", srcs.get(i), "-o", tmp.resolve(names.get(i)).toString()));
+                steps.add(run(argv, rt.root()));
+            }
+            return CompletableFuture.allOf(steps.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
+                StringBuilder log = new StringBuilder();
+                StringBuilder diagnostics = new StringBuilder();
+                for (CompletableFuture<Step> s : steps) {
+                    Step step = s.join();
+                    log.append(step.transcript());
+                    if (!step.result().succeeded()) {
+                        diagnostics.append(step.result().stderr());
+                    }
+                }
+                if (diagnostics.length() > 0) {
+                    deleteTree(tmp);
+                    throw new CompileFailedException("the runtime failed to compile for " + target.id(),
+                            diagnostics.toString(), log.toString());
+                }
+                publish(tmp, dir);
+                return new RuntimeObjects(objects, false, Duration.ofNanos(System.nanoTime() - start),
+                        "# runtime for " + target.id() + ": compiled into " + dir + "\n" + log);
+            });
+        });
+    }
+
+    /** Makes a finished cache entry visible all at once; if another process got there first, its copy is equal. */
+    private static void publish(Path tmp, Path dir) {
+        try {
+            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+        } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
+            deleteTree(tmp);
+        } catch (IOException e) {
+            deleteTree(tmp);
+            if (!Files.isDirectory(dir)) {
+                throw new UncheckedIOException("cannot publish the runtime cache " + dir, e);
+            }
+        }
+    }
+
+    /** Waits for a step, rethrowing what failed in it (a missing compiler, a failed runtime) as itself. */
+    private static <T> T join(CompletableFuture<T> f) {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    private CompletableFuture<Step> run(List<String> argv, Path cwd) {
+        List<String> copy = List.copyOf(argv);
+        return CompletableFuture.supplyAsync(() -> new Step(copy, runner.run(copy, cwd, COMMAND_TIMEOUT)), executor);
+    }
+
+    private RuntimeSources sources() {
+        RuntimeSources s = sources;
+        if (s == null) {
+            synchronized (this) {
+                if (sources == null) {
+                    sources = RuntimeSources.extract(cacheDir);
+                }
+                s = sources;
+            }
+        }
+        return s;
+    }
+
+    private String toolVersions() {
+        String v = toolVersions;
+        if (v == null) {
+            synchronized (this) {
+                if (toolVersions == null) {
+                    Path cwd = cacheDir;
+                    try {
+                        Files.createDirectories(cwd);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    CommandRunner.Result clang = runner.run(List.of("clang", "--version"), cwd, COMMAND_TIMEOUT);
+                    CommandRunner.Result lld = runner.run(List.of("ld.lld", "--version"), cwd, COMMAND_TIMEOUT);
+                    if (!clang.succeeded() || !lld.succeeded()) {
+                        throw new IllegalStateException("clang or ld.lld is missing: run compiler-workers/install-toolchains.sh");
+                    }
+                    toolVersions = clang.stdout().strip() + "\n" + lld.stdout().strip();
+                }
+                v = toolVersions;
+            }
+        }
+        return v;
+    }
+
+    private static void deleteTree(Path p) {
+        try (var walk = Files.walk(p)) {
+            for (Path x : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(x);
+            }
+        } catch (IOException ignored) {
+            // a leftover temporary directory does no harm: it is never read
+        }
+    }
+}

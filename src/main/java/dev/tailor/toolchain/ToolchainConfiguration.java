@@ -1,0 +1,30 @@
+package dev.tailor.toolchain;
+
+import java.nio.file.Path;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The driver as beans. The runtime cache lives under {@code <tailor.data-dir>/toolchains}.
+ */
+@Configuration(proxyBeanMethods = false)
+class ToolchainConfiguration {
+
+    /** Runs builds unsandboxed; the builds feature swaps this for its bubblewrap runner. */
+    @Bean
+    CommandRunner commandRunner() {
+        return new LocalCommandRunner();
+    }
+
+    @Bean
+    ImageCompiler imageCompiler(CommandRunner runner, @Value("${tailor.data-dir:cache}") Path dataDir) {
+        return ImageCompiler.create(Toolchains.load(), runner, dataDir.resolve("toolchains"));
+    }
+
+    @Bean
+    Qemu qemu(ImageCompiler compiler, CommandRunner runner) {
+        return new Qemu(compiler.toolchains(), runner);
+    }
+}

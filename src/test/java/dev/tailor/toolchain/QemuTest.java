@@ -1,0 +1,38 @@
+package dev.tailor.toolchain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+
+import dev.tailor.target.Arch;
+
+class QemuTest {
+
+    @Test
+    void isaDebugExit_decodesTheShiftedStatus_onlyWithTheRuntimesExitLine() {
+        assertThat(Qemu.decode(Toolchain.ExitDevice.ISA_DEBUG_EXIT, 7, "x\ntailor: exit 3\n")).isEqualTo(3);
+        assertThat(Qemu.decode(Toolchain.ExitDevice.ISA_DEBUG_EXIT, 1, "tailor: exit 0\n")).isZero();
+        // status 1 without the line is QEMU failing to start, not an app returning 0
+        assertThat(Qemu.decode(Toolchain.ExitDevice.ISA_DEBUG_EXIT, 1, "")).isEqualTo(-1);
+        // a triple fault with -no-reboot exits 0
+        assertThat(Qemu.decode(Toolchain.ExitDevice.ISA_DEBUG_EXIT, 0, "tailor: boot\n")).isEqualTo(-1);
+    }
+
+    @Test
+    void semihosting_passesTheStatusThrough_onlyWithTheRuntimesExitLine() {
+        assertThat(Qemu.decode(Toolchain.ExitDevice.SEMIHOSTING, 121, "tailor: exit 121\n")).isEqualTo(121);
+        assertThat(Qemu.decode(Toolchain.ExitDevice.SEMIHOSTING, 1, "tailor: exit 3\n")).isEqualTo(-1);
+    }
+
+    @Test
+    void command_usesTheArchitecturesMachineAndExitDevice() {
+        Qemu q = new Qemu(Toolchains.load(), new LocalCommandRunner());
+        assertThat(q.command(Arch.X86_64, "Haswell", Path.of("/i.elf")))
+                .startsWith("qemu-system-x86_64").contains("microvm", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-no-reboot")
+                .endsWith("-cpu", "Haswell", "-kernel", "/i.elf");
+        assertThat(q.command(Arch.ARMV7, "cortex-a15", Path.of("/i.elf")))
+                .startsWith("qemu-system-arm").contains("virt", "-semihosting");
+    }
+}

@@ -1,0 +1,153 @@
+package dev.tailor.toolchain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import dev.tailor.target.Arch;
+import dev.tailor.target.Target;
+
+/** The documented exit codes and messages of the runtime, on every architecture. */
+class RuntimeBehaviourTest {
+
+    static final String APP = """
+            #include <stdio.h>
+            #include <stdlib.h>
+            #include <string.h>
+            #include <assert.h>
+            #include <inttypes.h>
+
+            static volatile int zero = 0;
+
+            /* Each frame stays alive (its buffer is passed on), so this recursion cannot become a loop. */
+            static int deep(int n, volatile char *prev) {
+                volatile char buf[1024];
+                buf[0] = (char)n;
+                buf[1] = prev[0];
+                return n == 0 ? prev[1] : deep(n - 1, buf) + buf[1];
+            }
+
+            int main(void) {
+                char buf[64];
+                int n = snprintf(buf, sizeof buf, "%-4s|%05d|%x|%.3f|%" PRIu64, "ab", -42, 0xbeefu, 2.5, (uint64_t)1 << 40);
+                printf("fmt %d %s\\n", n, buf);
+                char *p = malloc(1000), *q = malloc(2000);
+                free(p);
+                char *r = malloc(500);
+                printf("heap %s %zu\\n", (r == p && q != NULL) ? "reuse" : "noreuse", tailor_heap_size());
+                void *most = malloc(tailor_heap_size() - 8192), *all = malloc(tailor_heap_size());
+                printf("big %s %s\\n", most ? "ok" : "null", all ? "ok" : "null");
+                memset(most, 0xa5, tailor_heap_size() - 8192);
+                free(most);
+                uint64_t t0 = tailor_now_ns(), t1 = tailor_now_ns();
+                printf("clock %s\\n", t1 >= t0 ? "monotonic" : "backwards");
+                switch (MODE) {
+                case 0: return 7;
+                case 1: abort();
+                case 2: __builtin_trap();
+                case 3: return 200;
+                case 4: assert(zero == 1);
+                case 5: return *(volatile int *)(uintptr_t)(sizeof(void *) == 8 ? 0x100000000000ull : 0xfffffff0u);
+                case 6: return *(volatile int *)(uintptr_t)zero;
+                case 7: return deep(1000, buf) & 63;
+                }
+                return 0;
+            }
+            """;
+
+    static Path bundle;
+
+    @BeforeAll
+    static void write() {
+        bundle = TestToolchain.bundle("behaviour", APP);
+    }
+
+    static Stream<Arguments> cases() {
+        return Stream.of(Arch.values()).flatMap(a -> Stream.of(
+                Arguments.of(a, 0, 7, "tailor: exit 7"),
+                Arguments.of(a, 1, 120, "tailor: abort"),
+                Arguments.of(a, 2, 122, "tailor: trap instruction"),
+                Arguments.of(a, 3, 123, "tailor: exit status out of range 0..119: 200"),
+                Arguments.of(a, 4, 120, "tailor: panic: assertion failed: zero == 1 (src/behaviour.c:")));
+    }
+
+    @ParameterizedTest(name = "{0} mode {1} -> {2}")
+    @MethodSource("cases")
+    void runtime_exitsWithTheDocumentedCodeAndMessage(Arch arch, int mode, int code, String message) {
+        Qemu.Boot boot = run(arch, mode);
+
+        assertThat(boot.console()).contains("fmt 35 ab  |-0042|beef|2.500|1099511627776\n")
+                .contains("heap reuse 65536\n").contains("big ok null\n").contains("clock monotonic\n").contains(message);
+        assertThat(boot.exitCode()).as(boot.console()).isEqualTo(code);
+    }
+
+    @ParameterizedTest
+    @MethodSource("badAccess")
+    void badMemoryAccess_exitsWithTheFaultCode(Arch arch) {
+        Qemu.Boot boot = run(arch, 5);
+        assertThat(boot.exitCode()).as(boot.console()).isEqualTo(122);
+        assertThat(boot.console()).containsPattern("tailor: .*(fault|abort).* at 0x[0-9a-f]+");
+    }
+
+    /** Only x86_64 maps page 0 away; the ARM virt machines have flash at address 0. */
+    @Test
+    void nullDereference_onX86_64_isAPageFaultAtAddressZero() {
+        Qemu.Boot boot = run(Arch.X86_64, 6);
+        assertThat(boot.exitCode()).as(boot.console()).isEqualTo(122);
+        assertThat(boot.console()).contains("tailor: page fault (bad memory access) at 0x").contains("address 0x0 ");
+    }
+
+    /** The largest heap a request may ask for still fits in the QEMU machine's RAM, on every architecture. */
+    @ParameterizedTest
+    @EnumSource(Arch.class)
+    void largestHeap_isUsableEverywhere(Arch arch) {
+        Path dir = TestToolchain.bundle("bigheap", """
+                #include <stdio.h>
+                #include <string.h>
+                int main(void) {
+                    size_t n = tailor_heap_size() - 4096;
+                    unsigned char *p = malloc(n);
+                    if (p == NULL) return 1;
+                    memset(p, 0x5a, n);
+                    printf("heap %zu MiB, last byte %x\\n", tailor_heap_size() >> 20, p[n - 1]);
+                    return 0;
+                }
+                """);
+        Target t = TestToolchain.CATALOG.baseline(arch);
+        CompileRequest request = new CompileRequest(dir, List.of("src/bigheap.c"), List.of(), Map.of(),
+                Optimize.SPEED, CompileRequest.MAX_HEAP, "bigheap", "k");
+        Qemu.Boot boot = TestToolchain.boot(t, t.qemu().runs(), TestToolchain.build(request, t).image());
+        assertThat(boot.exitCode()).as(boot.console()).isZero();
+        assertThat(boot.console()).contains("heap 64 MiB, last byte 5a\n");
+    }
+
+    /** x86_64 unmaps the page below the stack and takes exceptions on a separate stack (IST). */
+    @Test
+    void stackOverflow_onX86_64_isReportedAsSuch() {
+        Qemu.Boot boot = run(Arch.X86_64, 7);
+        assertThat(boot.exitCode()).as(boot.console()).isEqualTo(122);
+        assertThat(boot.console()).contains("tailor: stack overflow");
+    }
+
+    /** The ARM virt machines and x86_64's page tables fault on an unmapped address; i686 runs with paging off. */
+    static Stream<Arch> badAccess() {
+        return Stream.of(Arch.X86_64, Arch.AARCH64, Arch.ARMV7);
+    }
+
+    private static Qemu.Boot run(Arch arch, int mode) {
+        Target t = TestToolchain.CATALOG.baseline(arch);
+        CompileRequest request = new CompileRequest(bundle, List.of("src/behaviour.c"), List.of(),
+                Map.of("MODE", Integer.toString(mode)), Optimize.SPEED, 64 * 1024, "behaviour", "mode-" + mode);
+        return TestToolchain.boot(t, t.qemu().runs(), TestToolchain.build(request, t).image());
+    }
+}

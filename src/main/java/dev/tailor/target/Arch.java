@@ -1,0 +1,40 @@
+package dev.tailor.target;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** The CPU architectures Tailor builds for, with the spellings devices use for them. */
+public enum Arch {
+    X86_64("x86_64", "amd64", "x86-64", "x64"),
+    I686("i686", "i386", "i486", "i586", "x86"),
+    AARCH64("aarch64", "arm64", "armv8"),
+    ARMV7("armv7", "armv7l", "armhf", "arm", "armv7a");
+
+    private final String id;
+    private final List<String> aliases;
+
+    Arch(String id, String... aliases) {
+        this.id = id;
+        this.aliases = List.of(aliases);
+    }
+
+    /** The canonical name, as used in target ids, queue names and API documents. */
+    public String id() {
+        return id;
+    }
+
+    public static Optional<Arch> parse(String name) {
+        if (name == null) {
+            return Optional.empty();
+        }
+        String n = name.trim().toLowerCase(Locale.ROOT);
+        return Arrays.stream(values()).filter(a -> a.id.equals(n) || a.aliases.contains(n)).findFirst();
+    }
+
+    @Override
+    public String toString() {
+        return id;
+    }
+}

@@ -38,8 +38,6 @@ class CorpusAccuracyReport {
             Map.entry("galaxy-s3-us.log idiv", "Krait has SDIV/UDIV but this kernel does not print idiva; Tailor "
                     + "trusts only what the kernel says (under-claiming is safe)"),
             Map.entry("nexus4.log idiv", "same Krait kernel quirk as galaxy-s3-us"),
-            Map.entry("galaxy-s9-us.armeabi.log neon_rdm", "not printed in the AArch32 view; cpuinfo learns it "
-                    + "from the AArch64 ID registers"),
             Map.entry("huawei-mate-20.log neon_dot", "kernel too old to print asimddp; cpuinfo infers it from the "
                     + "MIDR (Cortex-A76): Tailor does not guess features from part numbers"),
             Map.entry("huawei-mate-20.log neon_rdm", "kernel too old to print asimdrdm; cpuinfo infers it from "

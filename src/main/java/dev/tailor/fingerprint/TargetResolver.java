@@ -124,17 +124,24 @@ public class TargetResolver {
         return level.id().equals("x86_64-v1") ? "x86_64" : level.id().replace("x86_64-v", "x86_64_v");
     }
 
-    /** The child of the chosen target that needs the fewest extra features: what a faster answer would take. */
+    /**
+     * The smallest step up: among the targets that require everything the chosen one does and more (not only its
+     * children: on Arm, v8.0-crypto leads to v8.1-crypto), the one the device is closest to having.
+     */
     private Resolution.Next next(CpuProfile cpu, Target chosen, Policy policy) {
         return catalog.forArch(cpu.arch()).stream()
-                .filter(t -> chosen.id().equals(t.parent()))
+                .filter(t -> !t.id().equals(chosen.id()) && t.features().containsAll(chosen.features()))
                 .filter(t -> t.kind() == Target.Kind.LEVEL || policy == Policy.NATIVE && identity(cpu, t).isPresent())
+                .filter(t -> policy != Policy.NATIVE || chosen.kind() == Target.Kind.LEVEL
+                        || t.kind() == Target.Kind.NATIVE)
                 .map(t -> {
                     TreeSet<String> missing = new TreeSet<>(t.features());
                     missing.removeAll(cpu.features());
                     return new Resolution.Next(t.id(), missing);
                 })
-                .min(Comparator.comparingInt((Resolution.Next n) -> n.missing().size()))
+                .filter(n -> !n.missing().isEmpty())
+                .min(Comparator.comparingInt((Resolution.Next n) -> n.missing().size())
+                        .thenComparing(Resolution.Next::id))
                 .orElse(null);
     }
 }

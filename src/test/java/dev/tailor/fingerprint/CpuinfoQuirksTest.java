@@ -133,6 +133,12 @@ class CpuinfoQuirksTest {
         assertThat(r.reasons()).anyMatch(s -> s.startsWith("level: x86_64-v2"));
         Resolution n = resolve("linux-rhel7-ivybridge", Policy.NATIVE);
         assertThat(n.target().id()).isEqualTo("x86_64-ivybridge");
-        assertThat(n.next()).isNull(); // haswell descends from x86_64-v3, not from ivybridge, in the catalog
+        assertThat(n.next().id()).isEqualTo("x86_64-haswell");
+        assertThat(n.next().missing()).contains("avx2");
+        // on Arm the ladder branches: the crypto rung of v8.0 leads on to v8.1's
+        Resolution a72 = resolve("linux-amazon-cortex_a72", Policy.LEVEL);
+        assertThat(a72.target().id()).isEqualTo("aarch64-v8.0-crypto");
+        assertThat(a72.next().id()).isEqualTo("aarch64-v8.1-crypto");
+        assertThat(a72.next().missing()).containsExactlyInAnyOrder("atomics", "asimdrdm");
     }
 }

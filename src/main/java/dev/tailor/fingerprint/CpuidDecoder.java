@@ -98,7 +98,7 @@ final class CpuidDecoder {
         }
         TreeSet<String> ignored = new TreeSet<>();
         TreeSet<String> features = FeatureNames.fold(arch, raw, ignored);
-        return new CpuProfile(arch, vendor, null, List.of(), features, notes);
+        return new CpuProfile(arch, vendor, null, List.of(), FeatureNames.withImplied(arch, features, notes), notes);
     }
 
     /** "1", "0x1", "7.0", "0x7.1", "0xd.1", "80000001", "0x80000001" to "leaf.subleaf" in lower-case hex. */

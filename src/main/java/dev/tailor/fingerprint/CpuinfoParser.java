@@ -307,7 +307,7 @@ final class CpuinfoParser {
     }
 
     private static FingerprintException mismatch(Arch asked, String why) {
-        return new FingerprintException(HttpStatus.UNPROCESSABLE_ENTITY, "fingerprint.arch_mismatch",
+        return new FingerprintException(HttpStatus.UNPROCESSABLE_CONTENT, "fingerprint.arch_mismatch",
                 "the request asks for " + asked + " but " + why);
     }
 }

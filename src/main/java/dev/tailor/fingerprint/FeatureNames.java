@@ -90,7 +90,25 @@ public final class FeatureNames {
             Map.entry("vfpv3_d32", List.of("vfpd32")), Map.entry("tlsi", List.of("tls")),
             Map.entry("crypto", List.of("aes", "pmull", "sha1", "sha2")));
 
+    /** What the AMD64 architecture requires of every CPU (the psABI baseline): implied when a list omits it. */
+    private static final Set<String> X86_64_IMPLIED = Set.of("fpu", "cx8", "cmov", "mmx", "fxsr", "sse", "sse2");
+
     private FeatureNames() {
+    }
+
+    /**
+     * Adds the features the architecture itself guarantees, so {@code x86_64:avx2} means what a person means by it.
+     * Only x86-64 has such a guarantee: FP and Advanced SIMD are optional in ARMv8-A, VFP and NEON in ARMv7-A.
+     */
+    static TreeSet<String> withImplied(Arch arch, Set<String> features, List<String> notes) {
+        TreeSet<String> out = new TreeSet<>(features);
+        if (arch == Arch.X86_64 && !out.containsAll(X86_64_IMPLIED)) {
+            TreeSet<String> added = new TreeSet<>(X86_64_IMPLIED);
+            added.removeAll(out);
+            out.addAll(added);
+            notes.add("added " + String.join(", ", added) + ": every x86-64 CPU has them (AMD64 requires them)");
+        }
+        return out;
     }
 
     /** Every canonical name of the architecture. */

@@ -39,7 +39,7 @@ public final class FingerprintParser {
                     + "/proc/cpuinfo (text/plain), JSON, or the compact form in the cpu= query or Tailor-CPU header");
         }
         if (body.length > MAX_BODY_BYTES) {
-            throw new FingerprintException(HttpStatus.PAYLOAD_TOO_LARGE, "request.too_large",
+            throw new FingerprintException(HttpStatus.CONTENT_TOO_LARGE, "request.too_large",
                     "a fingerprint is at most " + MAX_BODY_BYTES + " bytes");
         }
         Optional<Arch> arch = hint(hint);

@@ -96,7 +96,7 @@ final class JsonFingerprintParser {
         if (!unknown.isEmpty()) {
             notes.add("ignored unknown feature names: " + FeatureNames.abbreviate(unknown, 12));
         }
-        return CpuProfile.of(arch, features, notes);
+        return CpuProfile.of(arch, FeatureNames.withImplied(arch, features, notes), notes);
     }
 
     static CpuProfile hwcap(long hwcap, long hwcap2) {

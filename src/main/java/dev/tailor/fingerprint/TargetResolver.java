@@ -51,7 +51,7 @@ public class TargetResolver {
         if (!base.isSafeFor(cpu.features())) {
             TreeSet<String> missing = new TreeSet<>(base.features());
             missing.removeAll(cpu.features());
-            throw new FingerprintException(HttpStatus.UNPROCESSABLE_ENTITY, "fingerprint.unsupported_cpu",
+            throw new FingerprintException(HttpStatus.UNPROCESSABLE_CONTENT, "fingerprint.unsupported_cpu",
                     "this CPU lacks " + String.join(", ", missing) + ", which even the " + cpu.arch()
                             + " baseline (" + base.id() + ") requires: Tailor has no image it can run");
         }
@@ -126,7 +126,8 @@ public class TargetResolver {
 
     /**
      * The smallest step up: among the targets that require everything the chosen one does and more (not only its
-     * children: on Arm, v8.0-crypto leads to v8.1-crypto), the one the device is closest to having.
+     * children: on Arm, v8.0-crypto leads to v8.1-crypto), the one the device is closest to having. Under portable
+     * it may miss nothing: the device could run it under a finer policy.
      */
     private Resolution.Next next(CpuProfile cpu, Target chosen, Policy policy) {
         return catalog.forArch(cpu.arch()).stream()
@@ -139,7 +140,6 @@ public class TargetResolver {
                     missing.removeAll(cpu.features());
                     return new Resolution.Next(t.id(), missing);
                 })
-                .filter(n -> !n.missing().isEmpty())
                 .min(Comparator.comparingInt((Resolution.Next n) -> n.missing().size())
                         .thenComparing(Resolution.Next::id))
                 .orElse(null);

@@ -31,7 +31,8 @@ class FingerprintFormsTest {
         CpuProfile p = json("{\"arch\":\"amd64\",\"features\":[\"SSE4.2\",\"pni\",\"lzcnt\",\"avx512vnni\","
                 + "\"-march=native\",\"rm -rf\",\"sse2\"]}");
         assertThat(p.arch()).isEqualTo(Arch.X86_64);
-        assertThat(p.features()).containsExactly("abm", "avx512_vnni", "sse2", "sse3", "sse4_2");
+        assertThat(p.features()).containsExactly("abm", "avx512_vnni", "cmov", "cx8", "fpu", "fxsr", "mmx", "sse",
+                "sse2", "sse3", "sse4_2");
         assertThat(p.notes()).anyMatch(n -> n.contains("-march=native") && n.contains("rm -rf"));
     }
 
@@ -47,7 +48,9 @@ class FingerprintFormsTest {
     @Test
     void compactForm_inABody_isAcceptedToo() {
         CpuProfile p = FingerprintParser.parse("text/plain", "x86_64:sse4_2,avx2\n".getBytes(), null);
-        assertThat(p.features()).containsExactly("avx2", "sse4_2");
+        assertThat(p.features()).contains("avx2", "sse4_2", "sse2").doesNotContain("sse4_1");
+        assertThat(p.notes()).anyMatch(n -> n.contains("every x86-64 CPU has them"));
+        assertThat(FingerprintParser.parseCompact("i686:sse4_2").features()).containsExactly("sse4_2");
     }
 
     @Test
@@ -70,7 +73,7 @@ class FingerprintFormsTest {
     void cpuidLeaves_acceptDecimalAndNumericForms() {
         CpuProfile p = json("{\"arch\":\"x86_64\",\"cpuid\":{\"1\":{\"ecx\":1,\"edx\":33554432},"
                 + "\"13.1\":{\"eax\":\"0x1\"}}}");
-        assertThat(p.features()).containsExactly("sse", "sse3", "xsaveopt");
+        assertThat(p.features()).contains("sse", "sse3", "xsaveopt").doesNotContain("sse4_1", "avx");
     }
 
     @Test

@@ -32,7 +32,8 @@ public final class FeatureNames {
             "avx_vnni_int8", "avx_vnni_int16", "avx_ne_convert", "sha512", "sm3", "sm4", "xsaveopt", "xsavec",
             "xsaves", "xgetbv1", "clzero", "wbnoinvd", "flush_l1d", "ptwrite");
 
-    /** Linux arm64 AT_HWCAP and AT_HWCAP2 names, in bit order (the HWCAP parser relies on the order). */
+    /** Linux arm64 AT_HWCAP and AT_HWCAP2 bits 0.., named as /proc/cpuinfo prints them (SME_FA64 is "smefa64");
+     * the HWCAP parser relies on the order. */
     static final List<String> AARCH64_HWCAP = List.of(
             "fp", "asimd", "evtstrm", "aes", "pmull", "sha1", "sha2", "crc32", "atomics", "fphp", "asimdhp",
             "cpuid", "asimdrdm", "jscvt", "fcma", "lrcpc", "dcpop", "sha3", "sm3", "sm4", "asimddp", "sha512", "sve",
@@ -40,8 +41,9 @@ public final class FeatureNames {
     static final List<String> AARCH64_HWCAP2 = List.of(
             "dcpodp", "sve2", "sveaes", "svepmull", "svebitperm", "svesha3", "svesm4", "flagm2", "frint", "svei8mm",
             "svef32mm", "svef64mm", "svebf16", "i8mm", "bf16", "dgh", "rng", "bti", "mte", "ecv", "afp", "rpres",
-            "mte3", "sme", "sme_i16i64", "sme_f64f64", "sme_i8i32", "sme_f16f32", "sme_b16f32", "sme_f32f32",
-            "sme_fa64", "wfxt", "ebf16", "sve_ebf16", "cssc", "rprfm", "sve2p1", "sme2");
+            "mte3", "sme", "smei16i64", "smef64f64", "smei8i32", "smef16f32", "smeb16f32", "smef32f32", "smefa64",
+            "wfxt", "ebf16", "sveebf16", "cssc", "rprfm", "sve2p1", "sme2", "sme2p1", "smei16i32", "smebi32i32",
+            "smeb16b16", "smef16f16", "mops", "hbc", "sveb16b16", "lrcpc3", "lse128");
 
     /** Linux arm (32-bit) hwcap and hwcap2 names. */
     private static final Set<String> ARMV7 = Set.of(
@@ -144,6 +146,10 @@ public final class FeatureNames {
         if (vocabulary(arch).contains(n)) {
             return List.of(n);
         }
+        String squashed = n.replace("_", "");
+        if (vocabulary(arch).contains(squashed)) {
+            return List.of(squashed); // sme_fa64, the uapi macro's spelling, is /proc/cpuinfo's smefa64
+        }
         Map<String, List<String>> aliases = switch (arch) {
             case X86_64, I686 -> X86_ALIASES;
             case AARCH64 -> AARCH64_ALIASES;
@@ -151,7 +157,7 @@ public final class FeatureNames {
         };
         List<String> mapped = aliases.get(n);
         if (mapped == null) {
-            mapped = aliases.get(n.replace("_", ""));
+            mapped = aliases.get(squashed);
         }
         return mapped == null ? List.of() : mapped;
     }

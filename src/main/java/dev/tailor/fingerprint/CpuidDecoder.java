@@ -60,6 +60,7 @@ final class CpuidDecoder {
         List<String> notes = new ArrayList<>();
         List<String> unknownLeaves = new ArrayList<>();
         String vendor = null;
+        String model = null;
         for (Map.Entry<String, Map<String, Long>> leaf : leaves.entrySet()) {
             String key = leafKey(leaf.getKey());
             if (key == null) {
@@ -69,6 +70,9 @@ final class CpuidDecoder {
             if (key.equals("0.0")) {
                 vendor = vendor(leaf.getValue());
                 continue;
+            }
+            if (key.equals("1.0") && leaf.getValue().containsKey("eax")) {
+                model = familyModel(leaf.getValue().get("eax"));
             }
             boolean used = false;
             for (Map.Entry<String, Long> reg : leaf.getValue().entrySet()) {
@@ -98,7 +102,7 @@ final class CpuidDecoder {
         }
         TreeSet<String> ignored = new TreeSet<>();
         TreeSet<String> features = FeatureNames.fold(arch, raw, ignored);
-        return new CpuProfile(arch, vendor, null, List.of(), FeatureNames.withImplied(arch, features, notes), notes);
+        return new CpuProfile(arch, vendor, model, List.of(), FeatureNames.withImplied(arch, features, notes), notes);
     }
 
     /** "1", "0x1", "7.0", "0x7.1", "0xd.1", "80000001", "0x80000001" to "leaf.subleaf" in lower-case hex. */
@@ -129,6 +133,19 @@ final class CpuidDecoder {
             return Long.parseLong(s, 16);
         }
         return Long.parseLong(s);
+    }
+
+    /** The display family and model, as /proc/cpuinfo prints them (extended fields folded in). */
+    static String familyModel(long eax) {
+        long family = eax >>> 8 & 0xf;
+        long model = eax >>> 4 & 0xf;
+        if (family == 0xf) {
+            family += eax >>> 20 & 0xff;
+        }
+        if (family == 0x6 || family >= 0xf) {
+            model |= (eax >>> 16 & 0xf) << 4;
+        }
+        return "family " + family + " model " + model;
     }
 
     private static String vendor(Map<String, Long> regs) {

@@ -52,7 +52,7 @@ final class JsonFingerprintParser {
                 .orElseThrow(() -> FingerprintException.unknownArch("unknown architecture \""
                         + clip(archNode.asString()) + "\"; known: x86_64, i686, aarch64, armv7")) : hint.get();
         if (root.has("features")) {
-            return features(arch, root.get("features"));
+            return identified(features(arch, root.get("features")), root);
         }
         if (root.has("cpuid")) {
             if (arch != Arch.X86_64 && arch != Arch.I686) {
@@ -65,10 +65,41 @@ final class JsonFingerprintParser {
                 throw FingerprintException.unparseable("hwcap/hwcap2 are decoded with the AArch64 bit assignments; "
                         + "for " + arch + " send a feature list");
             }
-            return hwcap(number(root.get("hwcap"), "hwcap"),
-                    root.has("hwcap2") ? number(root.get("hwcap2"), "hwcap2") : 0L);
+            return identified(hwcap(number(root.get("hwcap"), "hwcap"),
+                    root.has("hwcap2") ? number(root.get("hwcap2"), "hwcap2") : 0L), root);
         }
         throw FingerprintException.unparseable("a JSON fingerprint needs \"features\", \"cpuid\" or \"hwcap\"");
+    }
+
+    /**
+     * Optional identification beside a feature list or hwcaps: {@code "vendor"} (x86 vendor string, or an Arm
+     * implementer name or code such as "0x41") and {@code "part"} (Arm CPU part, or a list of them for big.LITTLE),
+     * which the native policy needs to name a microarchitecture.
+     */
+    private static CpuProfile identified(CpuProfile p, JsonNode root) {
+        String vendor = p.vendor();
+        JsonNode v = root.get("vendor");
+        if (v != null && !v.isNull()) {
+            if (!v.isString() || !v.asString().matches("[\\x20-\\x7e]{1,40}")) {
+                throw FingerprintException.unparseable("\"vendor\" must be a short printable string");
+            }
+            String raw = v.asString().strip();
+            vendor = CpuinfoParser.ARM_VENDORS.getOrDefault(raw.toLowerCase(Locale.ROOT), raw);
+        }
+        List<String> parts = new ArrayList<>(p.parts());
+        JsonNode part = root.get("part");
+        if (part != null && !part.isNull()) {
+            for (JsonNode n : part.isArray() ? part : List.of(part)) {
+                if (!n.isString() || !n.asString().matches("0x[0-9a-fA-F]{1,4}") || parts.size() >= 16) {
+                    throw FingerprintException.unparseable("\"part\" must be a CPU part like \"0xd0c\", or a list");
+                }
+                String norm = n.asString().toLowerCase(Locale.ROOT);
+                if (!parts.contains(norm)) {
+                    parts.add(norm);
+                }
+            }
+        }
+        return new CpuProfile(p.arch(), vendor, p.model(), parts, p.features(), p.notes());
     }
 
     static CpuProfile features(Arch arch, JsonNode list) {

@@ -59,10 +59,11 @@ class FingerprintFormsTest {
         CpuProfile p = json("""
                 {"arch": "x86_64", "cpuid": {
                   "0": {"ebx": "0x756e6547", "edx": "0x49656e69", "ecx": "0x6c65746e"},
-                  "1": {"ecx": "0x7ffafbff", "edx": "0xbfebfbff"},
+                  "1": {"eax": "0x000306f2", "ecx": "0x7ffafbff", "edx": "0xbfebfbff"},
                   "7.0": {"ebx": "0x000027ab"},
                   "0x80000001": {"ecx": "0x00000021", "edx": "0x2c100800"}}}""");
         assertThat(p.vendor()).isEqualTo("GenuineIntel");
+        assertThat(p.model()).isEqualTo("family 6 model 63");
         assertThat(p.features()).contains("sse3", "ssse3", "sse4_1", "sse4_2", "popcnt", "aes", "avx", "fma",
                 "movbe", "f16c", "avx2", "bmi1", "bmi2", "abm", "lahf_lm", "lm", "cx16", "xsave");
         assertThat(p.features()).doesNotContain("avx512f", "hypervisor", "osxsave");
@@ -99,6 +100,21 @@ class FingerprintFormsTest {
                 + "\"}");
         assertThat(p2.features()).containsExactly("asimd", "fp", "sve2");
         assertThat(p2.notes()).anyMatch(n -> n.contains("124"));
+    }
+
+    @Test
+    void vendorAndPart_besideFeaturesOrHwcaps_enableNamedTargets() {
+        CpuProfile n1 = json("{\"arch\":\"aarch64\",\"vendor\":\"0x41\",\"part\":\"0xD0C\",\"hwcap\":\"0x"
+                + Long.toHexString(0x1fffL | 1L << 15 | 1L << 16 | 1L << 20) + "\"}");
+        assertThat(n1.vendor()).isEqualTo("ARM");
+        assertThat(n1.parts()).containsExactly("0xd0c");
+        assertThat(Corpus.RESOLVER.resolve(n1, Policy.NATIVE).target().id()).isEqualTo("aarch64-neoverse_n1");
+        CpuProfile zen = json("{\"arch\":\"x86_64\",\"vendor\":\"AuthenticAMD\",\"features\":[\"avx2\",\"bmi1\","
+                + "\"bmi2\",\"fma\",\"f16c\",\"abm\",\"movbe\",\"xsave\",\"avx\",\"sse4_2\",\"sse4_1\",\"ssse3\","
+                + "\"sse3\",\"popcnt\",\"cx16\",\"lahf_lm\"]}");
+        assertThat(Corpus.RESOLVER.resolve(zen, Policy.NATIVE).target().id()).isEqualTo("x86_64-v3");
+        assertThat(code(() -> json("{\"arch\":\"aarch64\",\"part\":\"d0c; rm\",\"hwcap\":1}")))
+                .isEqualTo("fingerprint.unparseable");
     }
 
     @Test

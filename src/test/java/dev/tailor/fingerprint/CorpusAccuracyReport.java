@@ -120,6 +120,18 @@ class CorpusAccuracyReport {
                 + "accepted disagreements, %d unexplained%n", facts, agree, 100.0 * agree / Math.max(1, facts),
                 accepted, facts - agree - accepted));
         table(out, "pytorch/cpuinfo disagreements and refusals", isa);
+        out.append("\npytorch/cpuinfo files, what each policy answers (informational: archspec answers plain "
+                + "'aarch64' for every AArch64 one, its targets requiring 'cpuid')\n");
+        for (Corpus.Entry e : Corpus.pytorch()) {
+            try {
+                CpuProfile p = FingerprintParser.parse("text/plain", e.text().getBytes(), null);
+                out.append(String.format(Locale.ROOT, "  %-40s %-8s level %-22s native %-22s parts %s%n", e.name(),
+                        p.arch(), Corpus.RESOLVER.resolve(p, Policy.LEVEL).target().id(),
+                        Corpus.RESOLVER.resolve(p, Policy.NATIVE).target().id(), String.join("/", p.parts())));
+            } catch (FingerprintException ex) {
+                out.append(String.format(Locale.ROOT, "  %-40s refused: %s%n", e.name(), ex.code()));
+            }
+        }
         System.out.println(out);
     }
 

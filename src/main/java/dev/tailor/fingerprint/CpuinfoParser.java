@@ -38,6 +38,8 @@ final class CpuinfoParser {
             Map.entry("0x61", "Apple"), Map.entry("0x66", "Faraday"), Map.entry("0x68", "HXT"),
             Map.entry("0x69", "Intel"), Map.entry("0xc0", "Ampere"));
 
+    private static final java.util.regex.Pattern HEX = java.util.regex.Pattern.compile("0x[0-9a-f]{1,4}");
+
     private CpuinfoParser() {
     }
 
@@ -93,7 +95,13 @@ final class CpuinfoParser {
                     case "cpu family" -> f.family = f.family == null ? clip(value) : f.family;
                     case "model" -> f.model = f.model == null ? clip(value) : f.model;
                     case "cpu implementer" -> f.implementers.add(value.toLowerCase(Locale.ROOT));
-                    case "cpu part" -> f.parts.add(value.toLowerCase(Locale.ROOT));
+                    case "cpu part" -> {
+                        // some big.LITTLE kernels print one line for both clusters: "0xc07 & 0xc0f"
+                        java.util.regex.Matcher m = HEX.matcher(value.toLowerCase(Locale.ROOT));
+                        while (m.find() && f.parts.size() < 16) {
+                            f.parts.add(m.group());
+                        }
+                    }
                     case "cpu architecture" -> f.architectures.add(value.toLowerCase(Locale.ROOT));
                     default -> {
                         // bogomips, cache sizes, bugs, power management...: nothing a compiler could use

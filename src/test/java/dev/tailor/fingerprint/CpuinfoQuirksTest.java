@@ -34,6 +34,11 @@ class CpuinfoQuirksTest {
     }
 
     @Test
+    void onePartLineForTwoClusters_yieldsBothParts() {
+        assertThat(parse("huawei-honor-6.log", null).parts()).containsExactly("0xc07", "0xc0f");
+    }
+
+    @Test
     void listingThatDoesNotStartAtProcessor0_isReadAndSaysSo() {
         CpuProfile p = parse("linux-unknown-sapphirerapids", null);
         assertThat(p.arch()).isEqualTo(Arch.X86_64);

@@ -1,7 +1,10 @@
 package dev.tailor.target;
 
+import java.time.Duration;
 import java.util.List;
 
+import org.springframework.http.CacheControl;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
@@ -18,15 +21,19 @@ class TargetController {
         this.catalog = catalog;
     }
 
+    /** The catalog only changes with a deployment: edges may keep it briefly, never forever. */
+    private static final CacheControl CACHE = CacheControl.maxAge(Duration.ofMinutes(5)).cachePublic();
+
     @GetMapping("/v1/targets")
-    List<TargetView> all() {
-        return catalog.all().stream().map(TargetView::of).toList();
+    ResponseEntity<List<TargetView>> all() {
+        return ResponseEntity.ok().cacheControl(CACHE).body(catalog.all().stream().map(TargetView::of).toList());
     }
 
     @GetMapping("/v1/targets/{id}")
-    TargetView.Detail one(@PathVariable String id) {
-        return catalog.find(id).map(TargetView.Detail::of).orElseThrow(() -> ProblemException.notFound(
+    ResponseEntity<TargetView.Detail> one(@PathVariable String id) {
+        return ResponseEntity.ok().cacheControl(CACHE).body(catalog.find(id).map(TargetView.Detail::of)
+                .orElseThrow(() -> ProblemException.notFound(
                 "target.unknown", "no target \"" + (id.length() > 64 ? id.substring(0, 64) + "..." : id)
-                        + "\"; GET /v1/targets lists them"));
+                        + "\"; GET /v1/targets lists them")));
     }
 }

@@ -33,7 +33,9 @@ class TargetControllerTest {
 
     @Test
     void target_showsItsFlagsAndDescription() {
-        client.get().uri("/v1/targets/x86_64-zen4").exchange().expectStatus().isOk().expectBody()
+        client.get().uri("/v1/targets/x86_64-zen4").exchange().expectStatus().isOk()
+                .expectHeader().cacheControl(org.springframework.http.CacheControl
+                        .maxAge(java.time.Duration.ofMinutes(5)).cachePublic()).expectBody()
                 .jsonPath("$.cflags[0]").isEqualTo("-march=znver3")
                 .jsonPath("$.description").value(d -> assertThat((String) d).contains("clang 14 does not know"))
                 .jsonPath("$.parent").isEqualTo("x86_64-zen3");
@@ -42,6 +44,7 @@ class TargetControllerTest {
     @Test
     void unknownTarget_is404WithCodeTargetUnknown() {
         client.get().uri("/v1/targets/x86_64-v9").exchange().expectStatus().isNotFound()
+                .expectHeader().doesNotExist("Cache-Control")
                 .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectBody().jsonPath("$.code").isEqualTo("target.unknown");
     }

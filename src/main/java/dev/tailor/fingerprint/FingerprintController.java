@@ -23,11 +23,11 @@ import reactor.core.publisher.Mono;
 @RestController
 class FingerprintController {
 
-    private final TargetResolver resolver;
+    private final Fingerprints fingerprints;
     private final TargetStats stats;
 
-    FingerprintController(TargetResolver resolver, TargetStats stats) {
-        this.resolver = resolver;
+    FingerprintController(Fingerprints fingerprints, TargetStats stats) {
+        this.fingerprints = fingerprints;
         this.stats = stats;
     }
 
@@ -57,7 +57,7 @@ class FingerprintController {
             @RequestParam(required = false) String arch, @RequestParam(required = false) String cpu,
             @RequestParam(required = false) String app,
             @RequestHeader(name = "Tailor-CPU", required = false) String cpuHeader) {
-        Policy p = Policy.parse(policy);
+        Policy.parse(policy); // a bad policy is refused before the body is read
         if (app != null && !TargetStats.validApp(app)) {
             throw ProblemException.badRequest("app.invalid_name", "an app name is [a-z0-9][a-z0-9-]{0,62}");
         }
@@ -79,16 +79,7 @@ class FingerprintController {
                 })
                 .defaultIfEmpty(new byte[0])
                 .onErrorMap(DataBufferLimitException.class, e -> tooLarge())
-                .map(body -> {
-                    CpuProfile profile = body.length == 0 && compact != null
-                            ? FingerprintParser.parseCompact(compact)
-                            : FingerprintParser.parse(contentType, body, arch);
-                    Resolution r = resolver.resolve(profile, p);
-                    if (app != null) {
-                        stats.record(app, r.target().id());
-                    }
-                    return ResolveResponse.of(r);
-                });
+                .map(body -> ResolveResponse.of(fingerprints.resolve(contentType, body, compact, arch, policy, app)));
     }
 
     @GetMapping("/v1/apps/{app}/stats/targets")

@@ -12,7 +12,7 @@ class FingerprintControllerTest {
 
     private final TargetStats stats = new TargetStats();
     private final WebTestClient client = WebTestClient
-            .bindToController(new FingerprintController(Corpus.RESOLVER, stats))
+            .bindToController(new FingerprintController(new Fingerprints(Corpus.RESOLVER, stats), stats))
             .controllerAdvice(ProblemAdvice.instance()).build();
 
     private WebTestClient.ResponseSpec post(String uri, MediaType type, byte[] body) {

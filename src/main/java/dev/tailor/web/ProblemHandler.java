@@ -44,7 +44,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(DataBufferLimitException.class)
     Mono<ResponseEntity<Object>> tooLarge(DataBufferLimitException ex, ServerWebExchange exchange) {
-        return problem(new ProblemException(HttpStatus.PAYLOAD_TOO_LARGE, "request.too_large",
+        return problem(new ProblemException(HttpStatus.CONTENT_TOO_LARGE, "request.too_large",
                 "The request body is larger than this endpoint accepts."), exchange);
     }
 

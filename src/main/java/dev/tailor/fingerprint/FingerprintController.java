@@ -1,0 +1,97 @@
+package dev.tailor.fingerprint;
+
+import java.util.List;
+import java.util.SortedSet;
+
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.tailor.target.TargetView;
+import dev.tailor.web.ProblemException;
+import reactor.core.publisher.Mono;
+
+/** Public: devices resolve their fingerprint; dashboards read which targets an app's devices need. */
+@RestController
+class FingerprintController {
+
+    private final Fingerprints fingerprints;
+    private final TargetStats stats;
+
+    FingerprintController(Fingerprints fingerprints, TargetStats stats) {
+        this.fingerprints = fingerprints;
+        this.stats = stats;
+    }
+
+    record Next(String id, SortedSet<String> missing) {
+    }
+
+    record ResolveResponse(String arch, String vendor, String model, SortedSet<String> features,
+                           TargetView.Detail target, String policy, List<String> reasons, Next next) {
+
+        static ResolveResponse of(Resolution r) {
+            CpuProfile p = r.profile();
+            return new ResolveResponse(p.arch().id(), p.vendor(), p.model(), p.features(),
+                    TargetView.Detail.of(r.target()), r.policy().id(), r.reasons(),
+                    r.next() == null ? null : new Next(r.next().id(), r.next().missing()));
+        }
+    }
+
+    record StatsResponse(String app, List<TargetStats.TargetCount> targets) {
+    }
+
+    /**
+     * The body is read here rather than bound by a codec: the fingerprint's form depends on the content type and
+     * the content, and a body past the cap must stop being read at once (413), not be buffered first.
+     */
+    @PostMapping("/v1/fingerprints/resolve")
+    Mono<ResolveResponse> resolve(ServerHttpRequest request, @RequestParam(required = false) String policy,
+            @RequestParam(required = false) String arch, @RequestParam(required = false) String cpu,
+            @RequestParam(required = false) String app,
+            @RequestHeader(name = "Tailor-CPU", required = false) String cpuHeader) {
+        Policy.parse(policy); // a bad policy is refused before the body is read
+        if (app != null && !TargetStats.validApp(app)) {
+            throw ProblemException.badRequest("app.invalid_name", "an app name is [a-z0-9][a-z0-9-]{0,62}");
+        }
+        long declared = request.getHeaders().getContentLength();
+        if (declared > FingerprintParser.MAX_BODY_BYTES) {
+            throw tooLarge();
+        }
+        String contentType = request.getHeaders().getFirst(HttpHeaders.CONTENT_TYPE);
+        String compact = cpu != null ? cpu : cpuHeader;
+        return DataBufferUtils.join(request.getBody(), FingerprintParser.MAX_BODY_BYTES)
+                .map(buffer -> {
+                    try {
+                        byte[] bytes = new byte[buffer.readableByteCount()];
+                        buffer.read(bytes);
+                        return bytes;
+                    } finally {
+                        DataBufferUtils.release(buffer);
+                    }
+                })
+                .defaultIfEmpty(new byte[0])
+                .onErrorMap(DataBufferLimitException.class, e -> tooLarge())
+                .map(body -> ResolveResponse.of(fingerprints.resolve(contentType, body, compact, arch, policy, app)));
+    }
+
+    @GetMapping("/v1/apps/{app}/stats/targets")
+    StatsResponse stats(@PathVariable String app, @RequestParam(defaultValue = "20") int limit) {
+        if (!TargetStats.validApp(app)) {
+            throw ProblemException.badRequest("app.invalid_name", "an app name is [a-z0-9][a-z0-9-]{0,62}");
+        }
+        return new StatsResponse(app, stats.top(app, Math.min(Math.max(limit, 0), 1000)));
+    }
+
+    private static ProblemException tooLarge() {
+        return new ProblemException(HttpStatus.CONTENT_TOO_LARGE, "request.too_large",
+                "a fingerprint is at most " + FingerprintParser.MAX_BODY_BYTES + " bytes");
+    }
+}

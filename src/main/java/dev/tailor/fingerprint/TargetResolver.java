@@ -1,0 +1,147 @@
+package dev.tailor.fingerprint;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+
+import dev.tailor.fingerprint.NamedMicroarchitectures.Uarch;
+import dev.tailor.target.Arch;
+import dev.tailor.target.Target;
+import dev.tailor.target.TargetCatalog;
+
+/**
+ * Chooses the target for a CPU. Every policy only ever considers targets whose complete feature set the device has,
+ * so whatever the data says, the answer cannot fault with an illegal instruction. In-process callers (boot,
+ * delivery) use it directly; it is pure and cheap (a scan of a few dozen targets).
+ */
+@Service
+public class TargetResolver {
+
+    private final TargetCatalog catalog;
+    private final NamedMicroarchitectures uarchs;
+
+    public TargetResolver(TargetCatalog catalog, NamedMicroarchitectures uarchs) {
+        this.catalog = catalog;
+        this.uarchs = uarchs;
+    }
+
+    public Resolution resolve(CpuProfile cpu, Policy policy) {
+        List<String> reasons = new ArrayList<>(cpu.notes());
+        Target level = highestLevel(cpu, reasons);
+        Target chosen = switch (policy) {
+            case PORTABLE -> {
+                Target base = catalog.baseline(cpu.arch());
+                reasons.add("policy portable: " + base.id() + ", the baseline every " + cpu.arch() + " device runs");
+                yield base;
+            }
+            case LEVEL -> level;
+            case NATIVE -> named(cpu, level, reasons).orElse(level);
+        };
+        return new Resolution(cpu, policy, chosen, reasons, next(cpu, chosen, policy));
+    }
+
+    /** The level rung with the most features among those the device fully has (the ladder branches on Arm). */
+    private Target highestLevel(CpuProfile cpu, List<String> reasons) {
+        Target base = catalog.baseline(cpu.arch());
+        if (!base.isSafeFor(cpu.features())) {
+            TreeSet<String> missing = new TreeSet<>(base.features());
+            missing.removeAll(cpu.features());
+            throw new FingerprintException(HttpStatus.UNPROCESSABLE_CONTENT, "fingerprint.unsupported_cpu",
+                    "this CPU lacks " + String.join(", ", missing) + ", which even the " + cpu.arch()
+                            + " baseline (" + base.id() + ") requires: Tailor has no image it can run");
+        }
+        Target best = catalog.forArch(cpu.arch()).stream()
+                .filter(t -> t.kind() == Target.Kind.LEVEL && t.isSafeFor(cpu.features()))
+                .max(Comparator.comparingInt((Target t) -> t.features().size())).orElse(base);
+        reasons.add("level: " + best.id() + " is the highest level whose " + best.features().size()
+                + " features the device has");
+        return best;
+    }
+
+    /** archspec's host(): compatible = vendor matches and every feature present (CPU part too, on Arm); among
+     * those descending from the best generic level, the deepest, then the one with most features. */
+    private Optional<Target> named(CpuProfile cpu, Target level, List<String> reasons) {
+        if (cpu.arch() != Arch.X86_64 && cpu.arch() != Arch.AARCH64) {
+            reasons.add("native: no named microarchitectures for " + cpu.arch() + "; using the level");
+            return Optional.empty();
+        }
+        String generic = genericName(level);
+        record Candidate(Target target, Uarch uarch) {
+        }
+        List<Candidate> candidates = new ArrayList<>();
+        for (Target t : catalog.forArch(cpu.arch())) {
+            if (t.kind() != Target.Kind.NATIVE || !t.isSafeFor(cpu.features())) {
+                continue;
+            }
+            Optional<Uarch> u = identity(cpu, t);
+            if (u.isEmpty()) {
+                continue;
+            }
+            // archspec: a niche feature missing (e.g. aes off in the BIOS) must not pull the answer below the level
+            if (generic != null && !generic.equals("x86_64") && !u.get().ancestors().contains(generic)) {
+                continue;
+            }
+            candidates.add(new Candidate(t, u.get()));
+        }
+        Optional<Candidate> best = candidates.stream().max(Comparator
+                .comparingInt((Candidate c) -> c.uarch().ancestors().size())
+                .thenComparingInt(c -> c.uarch().features()));
+        if (best.isEmpty()) {
+            reasons.add("native: no named microarchitecture " + (cpu.vendor() == null ? "" : "of vendor "
+                    + cpu.vendor() + " ") + "matches every feature" + (cpu.parts().isEmpty() ? ""
+                    : " and CPU part " + String.join("/", cpu.parts())) + "; using the level " + level.id());
+            return Optional.empty();
+        }
+        Target t = best.get().target();
+        reasons.add("native: " + t.id() + " (archspec " + best.get().uarch().name() + ", vendor "
+                + best.get().uarch().vendor() + (best.get().uarch().cpuPart().isEmpty() ? ""
+                : ", part " + best.get().uarch().cpuPart()) + ") is the most specific named microarchitecture the "
+                + "device fully supports");
+        return Optional.of(t);
+    }
+
+    /** The archspec entry of a native target, when its vendor (and on Arm, CPU part) is the device's. */
+    private Optional<Uarch> identity(CpuProfile cpu, Target t) {
+        return uarchs.find(t.id().substring(cpu.arch().id().length() + 1))
+                .filter(u -> u.vendor().equals(cpu.vendor()) && partMatches(cpu, u));
+    }
+
+    private static boolean partMatches(CpuProfile cpu, Uarch u) {
+        return cpu.arch() != Arch.AARCH64 || u.cpuPart().isEmpty() || cpu.parts().isEmpty()
+                || cpu.parts().contains(u.cpuPart());
+    }
+
+    /** Our level rungs under archspec's generic names. */
+    private static String genericName(Target level) {
+        if (level.arch() != Arch.X86_64) {
+            return null;
+        }
+        return level.id().equals("x86_64-v1") ? "x86_64" : level.id().replace("x86_64-v", "x86_64_v");
+    }
+
+    /**
+     * The smallest step up: among the targets that require everything the chosen one does and more (not only its
+     * children: on Arm, v8.0-crypto leads to v8.1-crypto), the one the device is closest to having. Under portable
+     * it may miss nothing: the device could run it under a finer policy.
+     */
+    private Resolution.Next next(CpuProfile cpu, Target chosen, Policy policy) {
+        return catalog.forArch(cpu.arch()).stream()
+                .filter(t -> !t.id().equals(chosen.id()) && t.features().containsAll(chosen.features()))
+                .filter(t -> t.kind() == Target.Kind.LEVEL || policy == Policy.NATIVE && identity(cpu, t).isPresent())
+                .filter(t -> policy != Policy.NATIVE || chosen.kind() == Target.Kind.LEVEL
+                        || t.kind() == Target.Kind.NATIVE)
+                .map(t -> {
+                    TreeSet<String> missing = new TreeSet<>(t.features());
+                    missing.removeAll(cpu.features());
+                    return new Resolution.Next(t.id(), missing);
+                })
+                .min(Comparator.comparingInt((Resolution.Next n) -> n.missing().size())
+                        .thenComparing(Resolution.Next::id))
+                .orElse(null);
+    }
+}

@@ -1,0 +1,88 @@
+package dev.tailor.fingerprint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import dev.tailor.target.Arch;
+import dev.tailor.target.Target;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/** The invariant Tailor never bends: the chosen target requires no feature the device lacks. */
+class ResolverSafetyProperties {
+
+    private static final List<String> VENDORS = List.of("GenuineIntel", "AuthenticAMD", "ARM", "Apple", "Ampere",
+            "Cavium", "Fujitsu", "Qualcomm");
+    private static final List<String> PARTS = List.of("0xd08", "0xd0c", "0xd40", "0xd4f", "0xd49", "0xd83", "0x022",
+            "0x032", "0xac3", "0x0af", "0x001", "0xd03");
+
+    @Property(tries = 3000)
+    void resolve_neverPicksTargetWithMissingFeature(@ForAll("profiles") CpuProfile cpu, @ForAll Policy policy) {
+        Resolution r;
+        try {
+            r = Corpus.RESOLVER.resolve(cpu, policy);
+        } catch (FingerprintException e) {
+            assertThat(e.code()).isEqualTo("fingerprint.unsupported_cpu");
+            assertThat(Corpus.RESOLVER_CATALOG.baseline(cpu.arch()).isSafeFor(cpu.features())).isFalse();
+            return;
+        }
+        assertThat(cpu.features()).containsAll(r.target().features());
+        assertThat(r.target().arch()).isEqualTo(cpu.arch());
+        if (r.next() != null) {
+            assertThat(r.next().missing()).doesNotContainAnyElementsOf(cpu.features());
+            if (policy == Policy.LEVEL) {
+                assertThat(r.next().missing()).as("level picks the highest rung: nothing above it is free")
+                        .isNotEmpty();
+            }
+        }
+    }
+
+    @Property(tries = 1000)
+    void level_isNeverBelowAnySafeLevelRung(@ForAll("profiles") CpuProfile cpu) {
+        Target chosen;
+        try {
+            chosen = Corpus.RESOLVER.resolve(cpu, Policy.LEVEL).target();
+        } catch (FingerprintException e) {
+            return;
+        }
+        for (Target t : Corpus.RESOLVER_CATALOG.forArch(cpu.arch())) {
+            if (t.kind() == Target.Kind.LEVEL && t.isSafeFor(cpu.features())) {
+                assertThat(chosen.features().size()).isGreaterThanOrEqualTo(t.features().size());
+            }
+        }
+    }
+
+    /** Feature sets near real targets (a target's features with some removed, some added), not uniform noise,
+     * so the resolver is tested where it matters: one feature short of a rung. */
+    @Provide
+    Arbitrary<CpuProfile> profiles() {
+        Arbitrary<Arch> arch = Arbitraries.of(Arch.values());
+        return arch.flatMap(a -> {
+            List<Target> targets = Corpus.RESOLVER_CATALOG.forArch(a);
+            List<String> vocabulary = new ArrayList<>(new TreeSet<>(FeatureNames.vocabulary(a)));
+            Arbitrary<Target> near = Arbitraries.of(targets);
+            Arbitrary<Set<String>> extra = Arbitraries.of(vocabulary).set().ofMaxSize(12);
+            Arbitrary<Integer> drop = Arbitraries.integers().between(0, 3);
+            Arbitrary<Long> seed = Arbitraries.longs();
+            Arbitrary<String> vendor = Arbitraries.of(VENDORS).injectNull(0.1);
+            Arbitrary<Set<String>> parts = Arbitraries.of(PARTS).set().ofMaxSize(2);
+            return Combinators.combine(near, extra, drop, seed, vendor, parts).as((t, more, n, s, v, p) -> {
+                List<String> features = new ArrayList<>(t.features());
+                java.util.Random random = new java.util.Random(s);
+                for (int i = 0; i < n && !features.isEmpty(); i++) {
+                    features.remove(random.nextInt(features.size()));
+                }
+                features.addAll(more);
+                return new CpuProfile(a, v, null, List.copyOf(p), new TreeSet<>(features), List.of());
+            });
+        });
+    }
+}

@@ -3,6 +3,7 @@ package dev.tailor.store;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -55,6 +56,14 @@ public interface BlobStore {
      * local disk or the object does not exist. The file must only be read.
      */
     default Optional<Path> localFile(String key) {
+        return Optional.empty();
+    }
+
+    /**
+     * Where clients may fetch the object directly instead of through the service (a CDN or a public bucket in
+     * front of the store), or empty when the service must stream it. Says nothing about whether the object exists.
+     */
+    default Optional<URI> publicUrl(String key) {
         return Optional.empty();
     }
 

@@ -1,0 +1,107 @@
+package dev.tailor.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.util.unit.DataSize;
+
+import dev.tailor.testsupport.S3ProxyServer;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+
+/**
+ * The blob store contract against a real S3 endpoint (S3Proxy), each test in a fresh bucket. The part size is the
+ * S3 minimum (5 MiB) so that the contract's 6 MiB object goes up as a multipart upload.
+ */
+class S3BlobStoreTest extends BlobStoreContract {
+
+    private static final AtomicInteger BUCKETS = new AtomicInteger();
+
+    private static S3AsyncClient client;
+
+    @BeforeAll
+    static void openClient() {
+        client = S3BlobStore.client(settings("unused"));
+    }
+
+    @AfterAll
+    static void closeClient() {
+        client.close();
+    }
+
+    @Override
+    protected BlobStore newStore() {
+        return S3BlobStore.open(settings("contract-" + BUCKETS.incrementAndGet()), client, false);
+    }
+
+    private static S3Settings settings(String bucket) {
+        S3ProxyServer s3 = S3ProxyServer.shared();
+        return S3Settings.of(s3.endpoint(), bucket, S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY)
+                .withPartSize(DataSize.ofMegabytes(5));
+    }
+
+    @Test
+    void multipartUpload_ofSeveralFullParts_andAnExactMultiple_roundTrips() throws Exception {
+        for (int size : new int[] {10 * 1024 * 1024, 11 * 1024 * 1024 + 7}) {
+            byte[] data = new byte[size];
+            new Random(size).nextBytes(data);
+            store.put("multi/" + size, new ByteArrayInputStream(data));
+            try (var in = store.get("multi/" + size).orElseThrow()) {
+                assertThat(in.readAllBytes()).isEqualTo(data);
+            }
+        }
+    }
+
+    @Test
+    void putIfAbsent_ofALargeObject_keepsTheFirstWrite() throws Exception {
+        byte[] first = new byte[6 * 1024 * 1024];
+        byte[] second = new byte[7 * 1024 * 1024];
+        new Random(1).nextBytes(first);
+        new Random(2).nextBytes(second);
+        assertThat(store.putIfAbsent("big/once", new ByteArrayInputStream(first))).isPresent();
+        // skip the HEAD shortcut: the conditional CompleteMultipartUpload alone must refuse the second write
+        assertThat(store.head("big/once")).isPresent();
+        assertThat(store.putIfAbsent("big/once", new ByteArrayInputStream(second))).isEmpty();
+        try (var in = store.get("big/once").orElseThrow()) {
+            assertThat(in.readAllBytes()).isEqualTo(first);
+        }
+    }
+
+    @Test
+    void open_createsTheBucket_andASecondOpenFindsIt() {
+        S3Settings settings = settings("created-" + BUCKETS.incrementAndGet());
+        try (S3BlobStore a = S3BlobStore.open(settings)) {
+            a.put("x", stream("1"));
+        }
+        try (S3BlobStore b = S3BlobStore.open(settings)) {
+            assertThat(b.head("x")).isPresent();
+        }
+    }
+
+    @Test
+    void publicUrl_isTheBaseUrlPlusTheKey_onlyWhenConfigured() {
+        assertThat(store.publicUrl("images/sha256/ab")).isEmpty();
+        try (S3BlobStore cdn = S3BlobStore.open(settings("cdn-" + BUCKETS.incrementAndGet())
+                .withPublicBaseUrl(URI.create("https://cdn.example.com/tailor")))) {
+            assertThat(cdn.publicUrl("images/sha256/ab")).contains(URI.create("https://cdn.example.com/tailor/images/sha256/ab"));
+            assertThatThrownBy(() -> cdn.publicUrl("../x")).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
+    void unreachableStore_failsFast_withBlobStoreException() {
+        S3Settings nowhere = S3Settings.of(URI.create("http://127.0.0.1:9"), "b", "k", "s");
+        long start = System.nanoTime();
+        Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() -> S3BlobStore.open(nowhere));
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertThat(failure).as("%s after %d ms", failure, millis).isInstanceOf(BlobStoreException.class);
+        assertThat(millis).as(String.valueOf(failure)).isLessThan(8_000);
+    }
+}

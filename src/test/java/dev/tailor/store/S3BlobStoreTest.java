@@ -96,6 +96,20 @@ class S3BlobStoreTest extends BlobStoreContract {
     }
 
     @Test
+    void storeThatAcceptsButNeverAnswers_failsAfterTheApiCallTimeout() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            S3Settings hanging = new S3Settings(URI.create("http://127.0.0.1:" + silent.getLocalPort()), "b", "us-east-1",
+                    "k", "s", true, null, java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(2),
+                    DataSize.ofMegabytes(8));
+            long start = System.nanoTime();
+            Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() -> S3BlobStore.open(hanging));
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(failure).isInstanceOf(BlobStoreException.class);
+            assertThat(millis).as(String.valueOf(failure)).isBetween(1_500L, 6_000L);
+        }
+    }
+
+    @Test
     void unreachableStore_failsFast_withBlobStoreException() {
         S3Settings nowhere = S3Settings.of(URI.create("http://127.0.0.1:9"), "b", "k", "s");
         long start = System.nanoTime();

@@ -6,6 +6,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -45,19 +47,20 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * blocking {@link BlobStore} API on top.
  *
  * <p>Atomicity comes from S3 itself: a PUT or a completed multipart upload becomes visible whole or not at all.
- * Content is read from the caller's stream one part at a time ({@code tailor.store.s3.part-size}, 8 MiB by
- * default): a stream that ends within the first part is one PUT, a longer one a multipart upload that is aborted
- * if the stream fails, so a failed write leaves the previous version (or nothing) visible, and no upload holds
- * more than one part in memory. Reads stream the response body.
+ * Content goes up one part at a time ({@code tailor.store.s3.part-size}, 8 MiB by default): an object that
+ * fits in one part is one PUT, a larger one a multipart upload that is aborted if the content fails midway, so a
+ * failed write leaves the previous version (or nothing) visible. A stream is read into one reused buffer of at
+ * most a part (small documents use a small one); a file is read by the SDK from disk, part by part. Reads stream
+ * the response body.
  *
- * <p>First-write-wins uses S3 conditional writes: {@code If-None-Match: *} on the PUT or on
- * CompleteMultipartUpload (answered 412 when the key exists). AWS S3 and MinIO evaluate the condition atomically.
- * S3Proxy 2.6 with its filesystem backend honours it only sequentially: concurrent conditional writes all succeed
- * there (measured: 8 of 8 racing writers won). So writers of one key in this process also take a per-key lock,
- * which makes first-write-wins exact within a process on any store; across processes on such a store two writers
- * that both pass the condition before either completes both "win" and the later one's bytes stay. Tailor only
- * races on content-addressed or reproducible keys, where both writers carry the same bytes. A HEAD first skips the
- * upload when the key obviously exists.
+ * <p>First-write-wins: a HEAD first (skipping the upload when the key exists), then the write carries
+ * {@code If-None-Match: *} on the PUT or on CompleteMultipartUpload, which AWS S3 (since 2024) and MinIO evaluate
+ * atomically and answer 412 when the key exists: exact across any number of processes. S3Proxy 2.6.0 ignores the
+ * header (measured: a conditional PUT onto an existing key succeeds and replaces it), so there only the HEAD
+ * guards; writers of one key in this process also hold a per-key lock, which keeps first-write-wins exact within
+ * a process on any store. The remaining window, on stores without conditional writes only: two processes whose
+ * HEADs both precede the end of the other's upload both "win", and the later upload's bytes stay. Tailor races
+ * only on content-addressed or reproducible keys, where both writers carry the same bytes.
  *
  * <p>Every failure of the store (refused connection, timeout, 5xx, bad credentials) becomes a
  * {@link BlobStoreException}; an unreachable store fails within {@code connect-timeout}, and no call takes longer
@@ -158,34 +161,47 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
 
     @Override
     public BlobInfo put(String key, InputStream content) {
-        return write(BlobKey.check(key), content, false).orElseThrow();
+        return write(BlobKey.check(key), new StreamParts(content, partSize), false).orElseThrow();
     }
 
     @Override
     public Optional<BlobInfo> putIfAbsent(String key, InputStream content) {
+        return writeOnce(key, () -> new StreamParts(content, partSize));
+    }
+
+    /** From a file the SDK reads each part straight from disk: nothing of the object passes through the heap. */
+    @Override
+    public BlobInfo put(String key, Path file) {
+        return write(BlobKey.check(key), new FileParts(file, partSize), false).orElseThrow();
+    }
+
+    @Override
+    public Optional<BlobInfo> putIfAbsent(String key, Path file) {
+        return writeOnce(key, () -> new FileParts(file, partSize));
+    }
+
+    private Optional<BlobInfo> writeOnce(String key, java.util.function.Supplier<PartSource> parts) {
         ReentrantLock lock = writeLocks[Math.floorMod(BlobKey.check(key).hashCode(), writeLocks.length)];
         lock.lock();
         try {
             if (head(key).isPresent()) {
                 return Optional.empty();
             }
-            return write(key, content, true);
+            return write(key, parts.get(), true);
         } finally {
             lock.unlock();
         }
     }
 
-    private Optional<BlobInfo> write(String key, InputStream content, boolean ifAbsent) {
-        byte[] first = new byte[partSize];
-        int length = fill(content, first);
+    private Optional<BlobInfo> write(String key, PartSource parts, boolean ifAbsent) {
+        Part first = parts.next();
         try {
-            if (length < partSize) {
-                await(s3.putObject(b -> b.bucket(bucket).key(key).contentLength((long) length)
-                                .ifNoneMatch(ifAbsent ? "*" : null),
-                        AsyncRequestBody.fromRemainingByteBufferUnsafe(ByteBuffer.wrap(first, 0, length))));
-                return Optional.of(new BlobInfo(key, length, Instant.now()));
+            if (first.length() < partSize) {
+                await(s3.putObject(b -> b.bucket(bucket).key(key).contentLength(first.length())
+                        .ifNoneMatch(ifAbsent ? "*" : null), first.body()));
+                return Optional.of(new BlobInfo(key, first.length(), Instant.now()));
             }
-            return multipart(key, content, first, ifAbsent);
+            return multipart(key, first, parts, ifAbsent);
         } catch (S3Exception e) {
             if (ifAbsent && lostTheRace(key, e)) {
                 return Optional.empty();
@@ -196,27 +212,23 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
         }
     }
 
-    private Optional<BlobInfo> multipart(String key, InputStream content, byte[] buffer, boolean ifAbsent) {
+    /** Parts go up one at a time: the next is read only once the previous is stored, so one buffer serves all. */
+    private Optional<BlobInfo> multipart(String key, Part first, PartSource parts, boolean ifAbsent) {
         String uploadId = await(s3.createMultipartUpload(b -> b.bucket(bucket).key(key))).uploadId();
         boolean completed = false;
         try {
-            List<CompletedPart> parts = new ArrayList<>();
+            List<CompletedPart> done = new ArrayList<>();
             long total = 0;
-            int length = partSize;
-            for (int number = 1; length > 0; number++) {
-                int partNumber = number;
-                int partLength = length;
+            for (Part part = first; part != null; part = parts.next()) {
+                int number = done.size() + 1;
+                Part current = part;
                 String etag = await(s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId)
-                                .partNumber(partNumber).contentLength((long) partLength),
-                        AsyncRequestBody.fromRemainingByteBufferUnsafe(ByteBuffer.wrap(buffer, 0, partLength))))
-                        .eTag();
-                parts.add(CompletedPart.builder().partNumber(partNumber).eTag(etag).build());
-                total += partLength;
-                // a short part is the last one; otherwise read ahead, since the stream may end exactly here
-                length = partLength < partSize ? 0 : fill(content, buffer);
+                        .partNumber(number).contentLength(current.length()), current.body())).eTag();
+                done.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
+                total += part.length();
             }
             await(s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
-                    .multipartUpload(m -> m.parts(parts)).ifNoneMatch(ifAbsent ? "*" : null)));
+                    .multipartUpload(m -> m.parts(done)).ifNoneMatch(ifAbsent ? "*" : null)));
             completed = true;
             return Optional.of(new BlobInfo(key, total, Instant.now()));
         } finally {
@@ -330,20 +342,92 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
         }
     }
 
-    /** Reads until the buffer is full or the stream ends; a failing stream is the caller's, not the store's. */
-    private static int fill(InputStream in, byte[] buffer) {
-        int length = 0;
-        try {
-            while (length < buffer.length) {
-                int n = in.read(buffer, length, buffer.length - length);
-                if (n < 0) {
-                    break;
-                }
-                length += n;
+    private record Part(AsyncRequestBody body, long length) {
+    }
+
+    /** The object's content as parts of at most the part size; the first call always gives a part (maybe empty). */
+    private interface PartSource {
+        /** @return the next part, or null after the last */
+        Part next();
+    }
+
+    /**
+     * Parts read from a stream. The first buffer grows as bytes arrive, so that small documents cost kilobytes,
+     * not a whole part; a failing stream is the caller's failure (UncheckedIOException), not the store's.
+     */
+    private static final class StreamParts implements PartSource {
+        private final InputStream in;
+        private final int partSize;
+        private byte[] buffer;
+        private boolean ended;
+
+        StreamParts(InputStream in, int partSize) {
+            this.in = in;
+            this.partSize = partSize;
+        }
+
+        @Override
+        public Part next() {
+            boolean first = buffer == null;
+            if (ended) {
+                return null;
             }
-            return length;
-        } catch (IOException e) {
-            throw new UncheckedIOException("the content stream failed", e);
+            if (first) {
+                buffer = new byte[Math.min(partSize, 64 * 1024)];
+            }
+            int length = 0;
+            try {
+                while (length < partSize) {
+                    if (length == buffer.length) {
+                        buffer = java.util.Arrays.copyOf(buffer, Math.min(partSize, buffer.length * 4));
+                    }
+                    int n = in.read(buffer, length, buffer.length - length);
+                    if (n < 0) {
+                        ended = true;
+                        break;
+                    }
+                    length += n;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("the content stream failed", e);
+            }
+            if (length == 0 && !first) {
+                return null;
+            }
+            return new Part(AsyncRequestBody.fromRemainingByteBufferUnsafe(ByteBuffer.wrap(buffer, 0, length)),
+                    length);
+        }
+    }
+
+    private static final class FileParts implements PartSource {
+        private final Path file;
+        private final long size;
+        private final int partSize;
+        private long offset;
+        private boolean started;
+
+        FileParts(Path file, int partSize) {
+            this.file = file;
+            this.partSize = partSize;
+            try {
+                this.size = Files.size(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public Part next() {
+            if (started && offset >= size) {
+                return null;
+            }
+            started = true;
+            long length = Math.min(partSize, size - offset);
+            long position = offset;
+            offset += length;
+            AsyncRequestBody body = length == 0 ? AsyncRequestBody.empty()
+                    : AsyncRequestBody.fromFile(c -> c.path(file).position(position).numBytesToRead(length));
+            return new Part(body, length);
         }
     }
 

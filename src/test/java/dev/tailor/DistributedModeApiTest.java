@@ -89,6 +89,9 @@ class DistributedModeApiTest extends ApiTestBase {
             authed(web.get().uri("/v1/apps/outage/bundles")).exchange()
                     .expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
                     .expectBody().jsonPath("$.code").isEqualTo("store.unavailable");
+            web.get().uri("/actuator/health").exchange()
+                    .expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
+                    .expectBody().jsonPath("$.status").isEqualTo("DOWN");
         } finally {
             S3.resume();
         }
@@ -100,6 +103,8 @@ class DistributedModeApiTest extends ApiTestBase {
         assertThat(back.getStatus()).isEqualTo(HttpStatus.CREATED);
         authed(web.get().uri("/v1/apps/outage/bundles")).exchange().expectStatus().isOk()
                 .expectBody().jsonPath("$.length()").isEqualTo(2);
+        web.get().uri("/actuator/health").exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.status").isEqualTo("UP");
     }
 
     @Test

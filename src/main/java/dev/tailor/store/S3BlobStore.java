@@ -257,14 +257,27 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
 
     @Override
     public Optional<InputStream> get(String key) {
+        return get(key, 0);
+    }
+
+    /** A ranged GET: the bytes before the offset never leave the store. */
+    @Override
+    public Optional<InputStream> get(String key, long offset) {
         BlobKey.check(key);
+        if (offset < 0) {
+            throw new IllegalArgumentException("negative offset");
+        }
         try {
-            ResponseInputStream<GetObjectResponse> body = await(
-                    s3.getObject(b -> b.bucket(bucket).key(key), AsyncResponseTransformer.toBlockingInputStream()));
+            ResponseInputStream<GetObjectResponse> body = await(s3.getObject(
+                    b -> b.bucket(bucket).key(key).range(offset > 0 ? "bytes=" + offset + "-" : null),
+                    AsyncResponseTransformer.toBlockingInputStream()));
             return Optional.of(new SdkFailuresAsIOException(body));
         } catch (S3Exception e) {
             if (e.statusCode() == 404) {
                 return Optional.empty();
+            }
+            if (e.statusCode() == 416) { // the offset is at or past the end of an object that exists
+                return Optional.of(InputStream.nullInputStream());
             }
             throw failure("cannot read " + key, e);
         } catch (SdkException e) {

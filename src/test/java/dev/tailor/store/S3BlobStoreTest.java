@@ -94,6 +94,18 @@ class S3BlobStoreTest extends BlobStoreContract {
     }
 
     @Test
+    void getFromAnOffset_readsOnlyTheTail_andPastTheEndIsEmpty_butMissingStaysMissing() throws Exception {
+        store.put("ranged", stream("0123456789"));
+        try (var in = store.get("ranged", 7).orElseThrow()) {
+            assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("789");
+        }
+        try (var in = store.get("ranged", 10).orElseThrow()) {
+            assertThat(in.readAllBytes()).isEmpty();
+        }
+        assertThat(store.get("missing", 3)).isEmpty();
+    }
+
+    @Test
     void open_createsTheBucket_andASecondOpenFindsIt() {
         S3Settings settings = settings("created-" + BUCKETS.incrementAndGet());
         try (S3BlobStore a = S3BlobStore.open(settings)) {

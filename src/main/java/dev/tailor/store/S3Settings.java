@@ -57,6 +57,15 @@ public record S3Settings(URI endpoint, String bucket, @DefaultValue("us-east-1")
                 connectTimeout, apiCallTimeout, size);
     }
 
+    /** Never prints the secret key, should the settings end up in a log or an exception. */
+    @Override
+    public String toString() {
+        return "S3Settings[endpoint=" + endpoint + ", bucket=" + bucket + ", region=" + region + ", accessKey="
+                + accessKey + ", secretKey=" + (secretKey == null ? null : "****") + ", pathStyle=" + pathStyle
+                + ", publicBaseUrl=" + publicBaseUrl + ", connectTimeout=" + connectTimeout + ", apiCallTimeout="
+                + apiCallTimeout + ", partSize=" + partSize + "]";
+    }
+
     public S3Settings withPublicBaseUrl(URI url) {
         return new S3Settings(endpoint, bucket, region, accessKey, secretKey, pathStyle, url, connectTimeout,
                 apiCallTimeout, partSize);

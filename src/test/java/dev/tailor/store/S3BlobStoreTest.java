@@ -106,6 +106,11 @@ class S3BlobStoreTest extends BlobStoreContract {
     }
 
     @Test
+    void settings_neverPrintTheSecretKey() {
+        assertThat(settings("b").toString()).contains(S3ProxyServer.ACCESS_KEY).doesNotContain(S3ProxyServer.SECRET_KEY);
+    }
+
+    @Test
     void open_createsTheBucket_andASecondOpenFindsIt() {
         S3Settings settings = settings("created-" + BUCKETS.incrementAndGet());
         try (S3BlobStore a = S3BlobStore.open(settings)) {

@@ -63,8 +63,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * only on content-addressed or reproducible keys, where both writers carry the same bytes.
  *
  * <p>Every failure of the store (refused connection, timeout, 5xx, bad credentials) becomes a
- * {@link BlobStoreException}; an unreachable store fails within {@code connect-timeout}, and no call takes longer
- * than {@code api-call-timeout}.
+ * {@link BlobStoreException}: a refused connection fails at once (three attempts), an unanswered one after
+ * {@code connect-timeout}, and no call waits longer than {@code api-call-timeout} for its response.
  */
 public final class S3BlobStore implements BlobStore, AutoCloseable {
 

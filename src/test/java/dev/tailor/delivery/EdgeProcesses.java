@@ -109,6 +109,7 @@ final class EdgeProcesses {
             Path prefix = openDir("tailor-nginx");
             Files.createDirectories(prefix.resolve("logs"));
             Files.createDirectories(prefix.resolve("tmp"));
+            Files.createDirectories(prefix.resolve("cache"));
             String conf = """
                     user root;
                     worker_processes 1;
@@ -131,7 +132,7 @@ final class EdgeProcesses {
                     .redirectErrorStream(true).redirectOutput(prefix.resolve("logs/stdout.log").toFile()).start();
             Nginx n = new Nginx(port, prefix, p);
             try {
-                awaitPort(port, p, prefix.resolve("logs/error.log"));
+                awaitPort(port, p, prefix.resolve("logs/stdout.log"));
             } catch (RuntimeException e) {
                 n.close();
                 throw e;

@@ -39,6 +39,7 @@ import reactor.core.scheduler.Schedulers;
 @RestController
 class ImageController {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ImageController.class);
     static final String IMMUTABLE = "public, max-age=31536000, immutable";
     private static final int STREAM_BUFFER = 64 * 1024;
     private static final int SIDECAR_LIMIT = 1024 * 1024;
@@ -132,6 +133,7 @@ class ImageController {
     private Mono<Void> write(ImageFiles.Image image, long position, long count, ServerHttpResponse response) {
         if (image.file() != null && response instanceof ZeroCopyHttpOutputMessage zeroCopy) {
             return zeroCopy.writeWith(image.file(), position, count)
+                    .onErrorResume(e -> clientLeft(e, response), e -> Mono.empty())
                     .doOnError(e -> files.forget(image.digest()));
         }
         BlobStore store = files.store();
@@ -142,7 +144,23 @@ class ImageController {
             stream.skipNBytes(position);
             return stream;
         }, response.bufferFactory(), STREAM_BUFFER).subscribeOn(Schedulers.boundedElastic());
-        return response.writeWith(DataBufferUtils.takeUntilByteCount(body, count));
+        return response.writeWith(DataBufferUtils.takeUntilByteCount(body, count))
+                .onErrorResume(e -> clientLeft(e, response), e -> Mono.empty());
+    }
+
+    /**
+     * A device or edge that hangs up mid-download (a resuming client, wrk at the end of a run) is routine, not a
+     * server failure: the response is committed and there is no one left to tell.
+     */
+    private static boolean clientLeft(Throwable e, ServerHttpResponse response) {
+        if (!response.isCommitted()) {
+            return false;
+        }
+        boolean gone = e instanceof java.io.IOException || e.getClass().getName().endsWith("AbortedException");
+        if (gone) {
+            log.debug("client left during an image download: {}", e.toString());
+        }
+        return gone;
     }
 
     /** Signatures and provenance: small, immutable once written, so read whole and tagged by their own digest. */

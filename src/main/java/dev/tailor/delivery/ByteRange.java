@@ -58,12 +58,11 @@ record ByteRange(long first, long last, long size) {
         if (dash < 0) {
             return WHOLE;
         }
-        Optional<Long> first = number(spec.substring(0, dash).strip());
-        Optional<Long> last = number(spec.substring(dash + 1).strip());
         String firstText = spec.substring(0, dash).strip();
         String lastText = spec.substring(dash + 1).strip();
+        Optional<Long> last = number(lastText);
         if (firstText.isEmpty()) {
-            // suffix range: the last N bytes
+            // a suffix range: the last N bytes
             if (last.isEmpty()) {
                 return WHOLE;
             }
@@ -73,18 +72,18 @@ record ByteRange(long first, long last, long size) {
             }
             return new Single(new ByteRange(Math.max(0, size - n), size - 1, size));
         }
+        Optional<Long> first = number(firstText);
         if (first.isEmpty() || (!lastText.isEmpty() && last.isEmpty())) {
             return WHOLE;
         }
         long f = first.get();
         if (last.isPresent() && last.get() < f) {
-            return WHOLE; // syntactically invalid: ignored, as the RFC says
+            return WHOLE; // syntactically invalid, so ignored, as the RFC says
         }
         if (f >= size) {
             return new Unsatisfiable();
         }
-        long l = last.map(v -> Math.min(v, size - 1)).orElse(size - 1);
-        return new Single(new ByteRange(f, l, size));
+        return new Single(new ByteRange(f, last.map(v -> Math.min(v, size - 1)).orElse(size - 1), size));
     }
 
     private static Optional<Long> number(String s) {

@@ -6,7 +6,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -62,6 +68,24 @@ abstract class EdgeTestBase extends ApiTestBase {
             b.headers(headers);
         }
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** The same GET from {@code n} clients at once, as a herd of devices would send it; the bodies. */
+    static List<byte[]> concurrently(int n, int port, String path) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            List<Callable<byte[]>> calls = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                calls.add(() -> get(port, path).body());
+            }
+            List<byte[]> bodies = new ArrayList<>();
+            for (Future<byte[]> f : pool.invokeAll(calls)) {
+                bodies.add(f.get());
+            }
+            return bodies;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** Requests the origin answered for images, by outcome (its own counter, not the edge's view). */

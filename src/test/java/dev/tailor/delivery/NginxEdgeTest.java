@@ -5,13 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,18 +38,8 @@ class NginxEdgeTest extends EdgeTestBase {
     void images_areFetchedFromTheOriginOnce_evenByConcurrentFirstRequests() throws Exception {
         TestImages.Stored image = TestImages.put(store, 2 << 20);
         double originBefore = originImages("full") + originImages("partial");
-        ExecutorService pool = Executors.newFixedThreadPool(16);
-        try {
-            List<Callable<byte[]>> calls = new ArrayList<>();
-            for (int i = 0; i < 16; i++) {
-                calls.add(() -> edge(image.url()).body());
-            }
-            for (Future<byte[]> f : pool.invokeAll(calls)) {
-                assertThat(f.get()).isEqualTo(image.bytes());
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        assertThat(concurrently(16, NGINX_PORT, image.url()))
+                .allSatisfy(body -> assertThat(body).isEqualTo(image.bytes()));
         HttpResponse<byte[]> again = edge(image.url());
         assertThat(again.headers().firstValue("X-Cache")).contains("HIT");
         assertThat(again.headers().firstValue("Cache-Control")).contains("public, max-age=31536000, immutable");

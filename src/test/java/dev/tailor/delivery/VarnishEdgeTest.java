@@ -5,13 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -72,18 +66,8 @@ class VarnishEdgeTest extends EdgeTestBase {
     void concurrentFirstRequests_areCoalescedIntoOneOriginFetch() throws Exception {
         TestImages.Stored image = TestImages.put(store, 4 << 20);
         double originBefore = originImages("full");
-        ExecutorService pool = Executors.newFixedThreadPool(20);
-        try {
-            List<Callable<byte[]>> calls = new ArrayList<>();
-            for (int i = 0; i < 20; i++) {
-                calls.add(() -> edge(image.url()).body());
-            }
-            for (Future<byte[]> f : pool.invokeAll(calls)) {
-                assertThat(f.get()).isEqualTo(image.bytes());
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        assertThat(concurrently(20, VARNISH_PORT, image.url()))
+                .allSatisfy(body -> assertThat(body).isEqualTo(image.bytes()));
         assertThat(originImages("full") - originBefore).isEqualTo(1);
     }
 

@@ -108,6 +108,7 @@ ticks() {
 hz=$(getconf CLK_TCK)
 
 # the JIT needs a while on a busy 2-core machine: round 1 ran at half speed after only 10 s
+echo "warming up (JIT, page cache)..."
 rps "http://127.0.0.1:$tailor_port$path" 20s >/dev/null
 rps "http://127.0.0.1:$nginx_port$path" 2s >/dev/null
 

@@ -82,7 +82,7 @@ class ImageController {
                 exchange);
     }
 
-    private Mono<Void> serve(ImageFiles.Image image, ServerWebExchange exchange) {
+    Mono<Void> serve(ImageFiles.Image image, ServerWebExchange exchange) {
         ServerHttpRequest request = exchange.getRequest();
         ServerHttpResponse response = exchange.getResponse();
         HttpHeaders in = request.getHeaders();

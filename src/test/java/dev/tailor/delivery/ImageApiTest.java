@@ -1,10 +1,14 @@
 package dev.tailor.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Base64;
 import java.util.HexFormat;
 
@@ -13,15 +17,20 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
 
 import dev.tailor.ApiTestBase;
 import dev.tailor.store.BlobStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.JsonNode;
 
 class ImageApiTest extends ApiTestBase {
 
     @Autowired
     BlobStore store;
+
+    @Autowired
+    MeterRegistry meters;
 
     TestImages.Stored image;
 
@@ -48,6 +57,24 @@ class ImageApiTest extends ApiTestBase {
                 .expectHeader().contentLength(image.bytes().length)
                 .expectBody(byte[].class).returnResult().getResponseBody();
         assertThat(body).isEqualTo(image.bytes());
+    }
+
+    @Test
+    void aKnownImage_isServedByTheFastPath_withTheSameAnswerAndMetrics() {
+        // the first request finds the image in the store, the later ones are answered before handler mapping
+        List<EntityExchangeResult<byte[]>> results = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            results.add(web.get().uri(image.url()).exchange().expectStatus().isOk()
+                    .expectBody(byte[].class).returnResult());
+        }
+        for (EntityExchangeResult<byte[]> r : results) {
+            assertThat(r.getResponseBody()).isEqualTo(image.bytes());
+            assertThat(r.getResponseHeaders().toSingleValueMap()).isEqualTo(
+                    results.get(0).getResponseHeaders().toSingleValueMap());
+        }
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
+                meters.find("http.server.requests").tag("uri", "/v1/images/sha256/{name}").tag("status", "200")
+                        .timers().stream().mapToLong(t -> t.count()).sum()).isGreaterThanOrEqualTo(3));
     }
 
     @Test

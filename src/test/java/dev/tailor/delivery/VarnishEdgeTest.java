@@ -114,6 +114,22 @@ class VarnishEdgeTest extends EdgeTestBase {
     }
 
     @Test
+    void anUnreachableEdge_failsItsPurgeOnly_neverTheRelease() {
+        // the configured nginx edge is not running during this class
+        double failedBefore = failedPurges(NGINX_PORT);
+        double varnishBefore = purges(VARNISH_PORT);
+        release("edgedown", "stable"); // asserts 200
+        await().atMost(Duration.ofSeconds(10)).until(() -> failedPurges(NGINX_PORT) > failedBefore);
+        await().atMost(Duration.ofSeconds(10)).until(() -> purges(VARNISH_PORT) > varnishBefore);
+    }
+
+    double failedPurges(int edgePort) {
+        return io.micrometer.core.instrument.search.Search.in(meters).name("tailor.edge.purges")
+                .tag("edge", "http://127.0.0.1:" + edgePort).tag("outcome", "failed").counters().stream()
+                .mapToDouble(c -> c.count()).sum();
+    }
+
+    @Test
     void purge_withoutKeys_isRefused() throws Exception {
         var r = HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + VARNISH_PORT + "/"))
                 .method("PURGE", java.net.http.HttpRequest.BodyPublishers.noBody()).build(),

@@ -79,13 +79,15 @@ class ImageApiTest extends ApiTestBase {
 
     @Test
     void head_answersTheHeadersAndLength_withoutABody() {
-        var result = web.head().uri(image.url()).exchange()
-                .expectStatus().isOk()
-                .expectHeader().valueEquals(HttpHeaders.ETAG, etag())
-                .expectHeader().contentLength(image.bytes().length)
-                .expectHeader().valueEquals(HttpHeaders.ACCEPT_RANGES, "bytes")
-                .expectBody().returnResult();
-        assertThat(result.getResponseBody()).isNullOrEmpty();
+        for (int i = 0; i < 2; i++) { // the store's answer, then the fast path's
+            var result = web.head().uri(image.url()).exchange()
+                    .expectStatus().isOk()
+                    .expectHeader().valueEquals(HttpHeaders.ETAG, etag())
+                    .expectHeader().contentLength(image.bytes().length)
+                    .expectHeader().valueEquals(HttpHeaders.ACCEPT_RANGES, "bytes")
+                    .expectBody().returnResult();
+            assertThat(result.getResponseBody()).isNullOrEmpty();
+        }
     }
 
     @Test

@@ -1,27 +1,39 @@
 #!/bin/sh
-# Installs the services that the tests start by themselves, from Debian packages, only when missing:
-# RabbitMQ (dev.tailor.testsupport.RabbitMqServer runs a private node from it) and docker-compose (its
-# `config -q` validates docker-compose.yml offline; no Docker engine is needed). S3Proxy needs nothing here:
-# Maven fetches its jar. Safe to run again: it installs nothing that is present.
+# Installs the services the tests start for real on 127.0.0.1, from Debian packages, only when missing:
+#   rabbitmq-server           dev.tailor.testsupport.RabbitMqServer runs a private node from it
+#   docker-compose            `docker-compose config -q` validates docker-compose.yml offline (no engine needed)
+#   varnish, varnish-modules  the Varnish edge and its xkey vmod (cdn-config/varnish)
+#   nginx                     the nginx edge (cdn-config/nginx), the device-client tests and the bench yardstick
+#   wrk, hyperfine            load generators for bench/
+# S3Proxy needs nothing here: Maven fetches its jar. Safe to run again: it installs nothing that is present.
 set -eu
 
-need=""
-have() { command -v "$1" >/dev/null 2>&1; }
-[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || need="$need rabbitmq-server"
-have docker-compose || need="$need docker-compose"
+missing=""
+need() {
+    # $1: package; $2: a command or file that proves it is installed
+    if ! command -v "$2" >/dev/null 2>&1 && [ ! -e "$2" ]; then
+        missing="$missing $1"
+    fi
+}
+installed() { dpkg -s "$1" >/dev/null 2>&1; }
 
-if [ -z "$need" ]; then
+need rabbitmq-server /usr/lib/rabbitmq/bin/rabbitmq-server
+need docker-compose docker-compose
+need varnish varnishd
+installed varnish-modules || missing="$missing varnish-modules"
+need nginx nginx
+need wrk wrk
+need hyperfine hyperfine
+
+if [ -z "$missing" ]; then
     echo "install-test-services: everything is installed"
     exit 0
 fi
-if [ "$(id -u)" -ne 0 ]; then
-    SUDO=sudo
-else
-    SUDO=
-fi
-echo "install-test-services: installing$need"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+echo "install-test-services: installing$missing"
 $SUDO apt-get update
-# The package's own service would take port 5672 and the default epmd; the tests never use it, so where
-# policy-rc.d allows it to start it is harmless, and where it does not, nothing is lost.
+# The packages' own services (rabbitmq, nginx, varnish) may start on their default ports; the tests never use
+# them and run private instances on free ports instead.
 # shellcheck disable=SC2086
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends $need
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends $missing

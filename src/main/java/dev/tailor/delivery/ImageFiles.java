@@ -1,0 +1,86 @@
+package dev.tailor.delivery;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Optional;
+
+import org.springframework.stereotype.Component;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import dev.tailor.store.BlobInfo;
+import dev.tailor.store.BlobStore;
+import dev.tailor.store.Digest;
+
+/**
+ * Finds stored images. Images never change once written, so a found one is remembered: the hot path of a
+ * popular image then touches neither the store nor a blocking thread. Misses are not remembered, since an image
+ * may appear at any moment when its build finishes.
+ */
+@Component
+class ImageFiles {
+
+    /** An image as the server needs it to answer: its size and, when the store is local, its file. */
+    record Image(Digest digest, long size, Path file, String etag, String reprDigest) {
+        Optional<Path> localFile() {
+            return Optional.ofNullable(file);
+        }
+    }
+
+    static String imageKey(Digest d) {
+        return "images/" + d.path();
+    }
+
+    static String signatureKey(Digest d) {
+        return imageKey(d) + ".sig";
+    }
+
+    static String provenanceKey(Digest d) {
+        return imageKey(d) + ".provenance.json";
+    }
+
+    private final BlobStore store;
+    private final Cache<Digest, Image> found = Caffeine.newBuilder()
+            .maximumSize(10_000)
+            .expireAfterAccess(Duration.ofMinutes(30))
+            .build();
+
+    ImageFiles(BlobStore store) {
+        this.store = store;
+    }
+
+    BlobStore store() {
+        return store;
+    }
+
+    /** Cached only; never blocks. */
+    Image cached(Digest digest) {
+        return found.getIfPresent(digest);
+    }
+
+    /** Blocks on the store. */
+    Optional<Image> find(Digest digest) {
+        Image known = found.getIfPresent(digest);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        String key = imageKey(digest);
+        Optional<BlobInfo> info = store.head(key);
+        if (info.isEmpty()) {
+            return Optional.empty();
+        }
+        Path file = store.localFile(key).orElse(null);
+        Image image = new Image(digest, info.get().size(), file, "\"" + digest + "\"",
+                "sha-256=:" + Base64.getEncoder().encodeToString(HexFormat.of().parseHex(digest.hex())) + ":");
+        found.put(digest, image);
+        return Optional.of(image);
+    }
+
+    /** For when a remembered file has vanished (an operator deleted it): look it up afresh next time. */
+    void forget(Digest digest) {
+        found.invalidate(digest);
+    }
+}

@@ -1,0 +1,80 @@
+package dev.tailor.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Arrays;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** The shipped nginx proxy_cache configuration on a real nginx in front of the running service. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class NginxEdgeTest extends EdgeTestBase {
+
+    EdgeProcesses.Nginx nginx;
+
+    @BeforeAll
+    void startNginx() throws Exception {
+        nginx = EdgeProcesses.Nginx.shipped(NGINX_PORT, originPort);
+    }
+
+    @AfterAll
+    void stopNginx() {
+        if (nginx != null) {
+            nginx.close();
+        }
+    }
+
+    HttpResponse<byte[]> edge(String path, String... headers) throws Exception {
+        return get(NGINX_PORT, path, headers);
+    }
+
+    @Test
+    void images_areFetchedFromTheOriginOnce_evenByConcurrentFirstRequests() throws Exception {
+        TestImages.Stored image = TestImages.put(store, 2 << 20);
+        double originBefore = originImages("full") + originImages("partial");
+        assertThat(concurrently(16, NGINX_PORT, image.url()))
+                .allSatisfy(body -> assertThat(body).isEqualTo(image.bytes()));
+        HttpResponse<byte[]> again = edge(image.url());
+        assertThat(again.headers().firstValue("X-Cache")).contains("HIT");
+        assertThat(again.headers().firstValue("Cache-Control")).contains("public, max-age=31536000, immutable");
+        HttpResponse<byte[]> range = edge(image.url(), "Range", "bytes=-10");
+        assertThat(range.statusCode()).isEqualTo(206);
+        assertThat(range.body()).isEqualTo(Arrays.copyOfRange(image.bytes(), image.bytes().length - 10,
+                image.bytes().length));
+
+        assertThat(originImages("full") + originImages("partial") - originBefore).isEqualTo(1);
+    }
+
+    @Test
+    void notFound_isNotCached() throws Exception {
+        String url = "/v1/images/" + TestImages.unknown().path();
+        double before = originImages("not_found");
+        assertThat(edge(url).statusCode()).isEqualTo(404);
+        assertThat(edge(url).statusCode()).isEqualTo(404);
+        assertThat(originImages("not_found") - before).isEqualTo(2);
+    }
+
+    @Test
+    void release_refreshesTheChannelsCachedRedirects() throws Exception {
+        String path = "/v1/boot/nginxapp/stable/x86_64-v2";
+        boot.locations.put("nginxapp/stable", "/v1/images/sha256/" + "1".repeat(64));
+        assertThat(edge(path).headers().firstValue("Location")).contains("/v1/images/sha256/" + "1".repeat(64));
+        assertThat(edge(path).headers().firstValue("X-Cache")).contains("HIT");
+        assertThat(boot.hits(path)).isEqualTo(1);
+
+        boot.locations.put("nginxapp/stable", "/v1/images/sha256/" + "2".repeat(64));
+        double before = purges(NGINX_PORT);
+        release("nginxapp", "stable");
+        await().atMost(Duration.ofSeconds(20)).until(() -> purges(NGINX_PORT) > before);
+
+        HttpResponse<byte[]> after = edge(path);
+        assertThat(after.headers().firstValue("Location")).contains("/v1/images/sha256/" + "2".repeat(64));
+        assertThat(after.headers().firstValue("X-Cache")).contains("HIT");
+    }
+}

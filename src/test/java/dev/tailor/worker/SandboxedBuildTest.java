@@ -1,0 +1,194 @@
+package dev.tailor.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.tailor.build.BuildJob;
+import dev.tailor.build.BuildKey;
+import dev.tailor.build.BuildRecord;
+import dev.tailor.build.BuildRecords;
+import dev.tailor.build.Priority;
+import dev.tailor.bundle.Archives;
+import dev.tailor.bundle.BundleDocument;
+import dev.tailor.target.Target;
+
+/** Real builds through the worker and the bubblewrap sandbox, including hostile bundles. */
+class SandboxedBuildTest {
+
+    @TempDir
+    static Path tmp;
+    static Rig rig;
+    static final Target X86 = Rig.CATALOG.find("x86_64-v2").orElseThrow();
+
+    @BeforeAll
+    static void start() {
+        rig = Rig.fresh(tmp.resolve("data"));
+    }
+
+    @AfterAll
+    static void stop() {
+        rig.close();
+    }
+
+    static BuildRecord build(Rig r, String app, Archives archive, Target target) throws Exception {
+        BundleDocument doc = r.upload(app, archive);
+        return r.builds.submit(doc.digest(), target, Priority.API).get(120, TimeUnit.SECONDS);
+    }
+
+    String log(BuildRecord r) {
+        return rig.records.log(r.key()).orElseThrow();
+    }
+
+    @Test
+    void hello_buildsSignsAndStoresImageSignatureProvenanceLogAndRecord() throws Exception {
+        BuildRecord r = build(rig, "hello", Rig.hello("hello"), X86);
+
+        assertThat(r.status()).as(r.toString()).isEqualTo(BuildRecord.Status.SUCCEEDED);
+        assertThat(r.image().url()).isEqualTo("/v1/images/sha256/" + r.image().digest().hex());
+        assertThat(r.flags()).contains("-DEXIT_CODE=3", "-Os");
+        byte[] image = read(BuildRecords.imageKey(r.image().digest()));
+        assertThat(image).hasSize((int) r.image().size());
+        assertThat(rig.signer.verify(image, read(BuildRecords.signatureKey(r.image().digest())))).isTrue();
+        assertThat(new String(read(BuildRecords.provenanceKey(r.image().digest())))).contains("payloadType", rig.signer.keyId());
+        assertThat(rig.records.read(r.key())).contains(r);
+        assertThat(log(r)).contains("$ clang", "/src", "/out").doesNotContain(tmp.toString());
+    }
+
+    @Test
+    void syntaxError_failsWithDiagnosticsAtTheRightLine() throws Exception {
+        BuildRecord r = build(rig, "broken", Rig.app("broken", "main.c",
+                "int main(void) {\n    int x = 1;\n    return x +;\n}\n"), X86);
+
+        assertThat(r.status()).isEqualTo(BuildRecord.Status.FAILED);
+        assertThat(r.error().code()).isEqualTo("build.compile_error");
+        assertThat(r.error().diagnostics()).anySatisfy(d -> {
+            assertThat(d.file()).isEqualTo("src/main.c");
+            assertThat(d.line()).isEqualTo(3);
+            assertThat(d.column()).isEqualTo(15);
+            assertThat(d.severity()).isEqualTo("error");
+            assertThat(d.message()).contains("expected expression");
+        });
+    }
+
+    @Test
+    void includeOfAHostFile_fails_andLeaksNothing() throws Exception {
+        String hostname = Files.readString(Path.of("/etc/hostname")).strip();
+        BuildRecord r = build(rig, "peek", Rig.app("peek", "main.c",
+                "#include \"/etc/hostname\"\nint main(void) { return 0; }\n"), X86);
+
+        assertThat(r.status()).isEqualTo(BuildRecord.Status.FAILED);
+        assertThat(r.error().code()).isEqualTo("build.compile_error");
+        assertThat(r.error().diagnostics().get(0).message()).contains("'/etc/hostname' file not found");
+        assertThat(log(r)).doesNotContain(hostname).doesNotContain(tmp.toString());
+        assertNextBuildSucceeds();
+    }
+
+    @Test
+    void incbinOfAHostFile_fails_andLeaksNothing() throws Exception {
+        BuildRecord r = build(rig, "incbin", Rig.app("incbin", "blob.S",
+                ".section .rodata\n.incbin \"/etc/passwd\"\n"), X86);
+
+        assertThat(r.status()).isEqualTo(BuildRecord.Status.FAILED);
+        assertThat(r.error().code()).isEqualTo("build.compile_error");
+        assertThat(r.error().diagnostics()).anySatisfy(d -> assertThat(d.message()).contains("/etc/passwd"));
+        assertThat(log(r)).doesNotContain("root:x:0:0").doesNotContain(tmp.toString());
+        assertNextBuildSucceeds();
+    }
+
+    @Test
+    void sourceThatCompilesForever_timesOut_killsEverything_andTheWorkerStaysHealthy() throws Exception {
+        StringBuilder src = new StringBuilder("#define A0 1+\n");
+        for (int i = 1; i <= 40; i++) {
+            src.append("#define A").append(i).append(" A").append(i - 1).append(" A").append(i - 1).append('\n');
+        }
+        src.append("#if A40 0\n#endif\nint main(void) { return 0; }\n");
+        long start = System.nanoTime();
+        BuildRecord r = build(rig, "forever", Rig.app("forever", "forever.c", src.toString()), X86);
+
+        assertThat(r.status()).isEqualTo(BuildRecord.Status.FAILED);
+        assertThat(r.error().code()).isEqualTo("build.timeout");
+        assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).isLessThan(60);
+        assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains("forever.c")))
+                .as("no compiler left running").isEmpty();
+        assertNextBuildSucceeds();
+    }
+
+    @Test
+    void hugeFill_hitsTheOutputLimit_andTheWorkerStaysHealthy() throws Exception {
+        BuildRecord r = build(rig, "filler", Rig.app("filler", "fill.S",
+                ".section .rodata\n.fill 0x4000000, 1, 0x90\n"), X86);
+
+        assertThat(r.status()).isEqualTo(BuildRecord.Status.FAILED);
+        assertThat(r.error().code()).isEqualTo("build.output_too_large");
+        try (var files = Files.walk(rig.dataDir.resolve("work"))) {
+            assertThat(files.filter(Files::isRegularFile)).as("the build directory is gone").isEmpty();
+        }
+        assertNextBuildSucceeds();
+    }
+
+    @Test
+    void staleRunningRecord_afterACrash_claimsNothing_andTheSameRequestBuildsIt() throws Exception {
+        Path data = tmp.resolve("crashed");
+        BuildKey key;
+        BundleDocument doc;
+        try (Rig before = Rig.fresh(data)) {
+            doc = before.upload("crash", Rig.hello("crash"));
+            key = before.builds.key(doc.digest(), X86);
+            // what a process killed mid-compile leaves: a running record, no image
+            before.records.write(BuildRecord.running(new BuildJob(key.hex(), doc.digest(), "crash", X86.id(),
+                    X86.arch().id(), before.compiler.toolchainId(X86), Priority.API, 1, Instant.now()), Instant.now()));
+        }
+        try (Rig after = Rig.fresh(data)) {
+            assertThat(after.builds.succeeded(doc.digest(), X86)).isEmpty();
+            BuildRecord seen = after.builds.find(key).orElseThrow();
+            assertThat(seen.status()).isEqualTo(BuildRecord.Status.FAILED);
+            assertThat(seen.error().code()).isEqualTo("build.interrupted");
+            assertThat(after.store.list("images/")).isEmpty();
+
+            BuildRecord rebuilt = after.builds.submit(doc.digest(), X86, Priority.API).get(120, TimeUnit.SECONDS);
+            assertThat(rebuilt.status()).isEqualTo(BuildRecord.Status.SUCCEEDED);
+            assertThat(rebuilt.attempt()).isEqualTo(2);
+            assertThat(after.builds.succeeded(doc.digest(), X86)).contains(rebuilt);
+        }
+    }
+
+    @Test
+    void sameBundleAndTarget_inTwoFreshDataDirectoriesAndCaches_giveTheSameImage() throws Exception {
+        Target arm = Rig.CATALOG.find("aarch64-v8.0").orElseThrow();
+        BuildRecord one;
+        BuildRecord two;
+        try (Rig a = new Rig(tmp.resolve("a/data"), tmp.resolve("a/cache"))) {
+            one = build(a, "repro", Rig.hello("repro"), arm);
+        }
+        try (Rig b = new Rig(tmp.resolve("elsewhere/b/data"), tmp.resolve("elsewhere/b/cache"))) {
+            two = build(b, "repro", Rig.hello("repro"), arm);
+        }
+        assertThat(one.status()).isEqualTo(BuildRecord.Status.SUCCEEDED);
+        assertThat(two.id()).isEqualTo(one.id());
+        assertThat(two.image().digest()).isEqualTo(one.image().digest());
+    }
+
+    private void assertNextBuildSucceeds() throws Exception {
+        BuildRecord next = build(rig, "after", Rig.app("after", "main.c",
+                "int main(void) { return " + System.nanoTime() % 100 + "; }\n"), X86);
+        assertThat(next.status()).as(String.valueOf(next.error())).isEqualTo(BuildRecord.Status.SUCCEEDED);
+    }
+
+    private static byte[] read(String key) throws IOException {
+        try (InputStream in = rig.store.get(key).orElseThrow()) {
+            return in.readAllBytes();
+        }
+    }
+
+}

@@ -1,0 +1,209 @@
+package dev.tailor.build;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.tailor.store.Digest;
+import dev.tailor.target.Arch;
+
+/**
+ * What every {@link BuildDispatcher} must do, run against each implementation (the in-process pools now, a
+ * message broker later). The executor here is a stand-in for a worker whose timing the test controls; real
+ * builds are the worker's tests.
+ */
+public abstract class BuildDispatcherContract {
+
+    /** A dispatcher running jobs with this executor, with the given workers and waiting capacity per architecture. */
+    protected abstract BuildDispatcher create(BuildExecutor executor, int workersPerArch, int capacity);
+
+    private final List<BuildDispatcher> created = new CopyOnWriteArrayList<>();
+    private static final AtomicInteger KEYS = new AtomicInteger();
+    static final Digest BUNDLE = new Digest("ab".repeat(32));
+
+    private BuildDispatcher dispatcher(BuildExecutor executor, int workers, int capacity) {
+        BuildDispatcher d = create(executor, workers, capacity);
+        created.add(d);
+        return d;
+    }
+
+    @AfterEach
+    void closeAll() {
+        created.forEach(BuildDispatcher::close);
+    }
+
+    protected static BuildJob job(Arch arch, Priority priority) {
+        String key = BuildKey.of(BUNDLE, "t" + KEYS.incrementAndGet(), "tc").hex();
+        return new BuildJob(key, BUNDLE, "app", arch.id() + "-test", arch.id(), "sha256:tc", priority, 1, Instant.now());
+    }
+
+    static BuildRecord ok(BuildJob job) {
+        Instant now = Instant.now();
+        return BuildRecord.succeeded(job, now, now, BuildRecord.Image.of(new Digest("cd".repeat(32)), 1), List.of());
+    }
+
+    /** Records what the subscriber hears. */
+    static final class Heard implements BuildListener {
+        final List<String> started = new CopyOnWriteArrayList<>();
+        final List<String> lines = new CopyOnWriteArrayList<>();
+        final List<BuildRecord> finished = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void started(BuildJob job, Instant at) {
+            started.add(job.key());
+        }
+
+        @Override
+        public void log(String key, String line) {
+            lines.add(key + " " + line);
+        }
+
+        @Override
+        public void finished(BuildRecord record) {
+            finished.add(record);
+        }
+    }
+
+    @Test
+    void dispatchedJob_runsOnce_withTheSameJob_andEveryEventReachesSubscribers() {
+        List<BuildJob> received = new CopyOnWriteArrayList<>();
+        BuildDispatcher d = dispatcher((job, events) -> {
+            received.add(job);
+            events.started(job, Instant.now());
+            events.log(job.key(), "compiling");
+            return ok(job);
+        }, 1, 10);
+        Heard heard = new Heard();
+        d.subscribe(heard);
+        BuildJob job = job(Arch.X86_64, Priority.API);
+
+        d.dispatch(job);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> heard.finished.size() == 1);
+        assertThat(received).containsExactly(job);
+        assertThat(heard.started).containsExactly(job.key());
+        assertThat(heard.lines).containsExactly(job.key() + " compiling");
+        assertThat(heard.finished.get(0).id()).isEqualTo(job.key());
+        assertThat(heard.finished.get(0).status()).isEqualTo(BuildRecord.Status.SUCCEEDED);
+    }
+
+    @Test
+    void executorThatThrows_stillEndsTheBuild_asAFailedRecord() {
+        BuildDispatcher d = dispatcher((job, events) -> {
+            throw new IllegalStateException("worker bug");
+        }, 1, 10);
+        Heard heard = new Heard();
+        d.subscribe(heard);
+        BuildJob job = job(Arch.AARCH64, Priority.BOOT);
+
+        d.dispatch(job);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> heard.finished.size() == 1);
+        BuildRecord r = heard.finished.get(0);
+        assertThat(r.id()).isEqualTo(job.key());
+        assertThat(r.status()).isEqualTo(BuildRecord.Status.FAILED);
+        assertThat(r.error().code()).isEqualTo("build.internal");
+        assertThat(r.error().detail()).doesNotContain("worker bug");
+    }
+
+    @Test
+    void fullQueue_refusesAtOnce_perArchitecture_andReportsItsDepth() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch running = new CountDownLatch(1);
+        BuildDispatcher d = dispatcher((job, events) -> {
+            running.countDown();
+            block(release);
+            return ok(job);
+        }, 1, 2);
+        Heard heard = new Heard();
+        d.subscribe(heard);
+
+        d.dispatch(job(Arch.X86_64, Priority.API));
+        assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+        d.dispatch(job(Arch.X86_64, Priority.API));
+        d.dispatch(job(Arch.X86_64, Priority.PREBUILD));
+        assertThat(d.queueDepth(Arch.X86_64)).isEqualTo(2);
+
+        assertThatThrownBy(() -> d.dispatch(job(Arch.X86_64, Priority.BOOT)))
+                .isInstanceOfSatisfying(BuildQueueFullException.class, e -> assertThat(e.arch()).isEqualTo("x86_64"));
+        d.dispatch(job(Arch.ARMV7, Priority.API)); // another architecture's queue is not affected
+
+        release.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> heard.finished.size() == 4);
+        assertThat(d.queueDepth(Arch.X86_64)).isZero();
+    }
+
+    @Test
+    void waitingJobs_runByPriority_bootThenApiThenPrebuild_firstComeFirstServedWithin() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch running = new CountDownLatch(1);
+        List<Priority> order = new CopyOnWriteArrayList<>();
+        BuildJob blocker = job(Arch.I686, Priority.API);
+        BuildDispatcher d = dispatcher((job, events) -> {
+            if (job.equals(blocker)) {
+                running.countDown();
+                block(release);
+            } else {
+                order.add(job.priority());
+            }
+            return ok(job);
+        }, 1, 10);
+        Heard heard = new Heard();
+        d.subscribe(heard);
+        d.dispatch(blocker);
+        assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+
+        BuildJob prebuild = job(Arch.I686, Priority.PREBUILD);
+        BuildJob api1 = job(Arch.I686, Priority.API);
+        BuildJob boot = job(Arch.I686, Priority.BOOT);
+        BuildJob api2 = job(Arch.I686, Priority.API);
+        for (BuildJob j : List.of(prebuild, api1, boot, api2)) {
+            d.dispatch(j);
+        }
+        release.countDown();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> heard.finished.size() == 5);
+        assertThat(order).containsExactly(Priority.BOOT, Priority.API, Priority.API, Priority.PREBUILD);
+        assertThat(heard.finished.subList(2, 4)).extracting(BuildRecord::id).containsExactly(api1.key(), api2.key());
+    }
+
+    @Test
+    void aBusyArchitecture_doesNotDelayAnother() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        BuildDispatcher d = dispatcher((job, events) -> {
+            if (job.arch().equals("x86_64")) {
+                block(release);
+            }
+            return ok(job);
+        }, 1, 10);
+        Heard heard = new Heard();
+        d.subscribe(heard);
+        d.dispatch(job(Arch.X86_64, Priority.BOOT));
+        BuildJob arm = job(Arch.AARCH64, Priority.PREBUILD);
+
+        d.dispatch(arm);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> heard.finished.size() == 1);
+        assertThat(heard.finished.get(0).id()).isEqualTo(arm.key());
+        release.countDown();
+    }
+
+    private static void block(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -58,6 +58,8 @@ public class Builds {
         final CompletableFuture<BuildRecord> done = new CompletableFuture<>();
         final Sinks.Many<String> log = Sinks.many().replay().limit(LIVE_LINES);
         volatile BuildRecord record;
+        /** Set under the flight's lock once the final record is stored; guarded by the flight's monitor. */
+        boolean ended;
 
         Flight(BuildRecord record) {
             this.record = record;
@@ -175,20 +177,20 @@ public class Builds {
             mine.done.complete(now.get());
             return mine.done;
         }
-        records.write(mine.record);
         try {
             dispatcher.dispatch(job);
         } catch (RuntimeException e) {
             flights.remove(key.hex(), mine);
-            if (previous != null && previous.status().isFinal()) {
-                records.write(previous);
-            } else {
-                records.write(BuildRecord.failed(job, null, clock.instant(), new BuildRecord.BuildError(
-                        "build.not_started", "The build could not be queued: " + e.getMessage(), null), null));
-            }
             mine.log.tryEmitComplete();
             mine.done.completeExceptionally(e);
             throw e;
+        }
+        // Written after dispatching, so the store's latency overlaps the compile instead of preceding it. Under the
+        // flight's lock: onFinished takes it too, so a final record this write overtook is written again there.
+        synchronized (mine) {
+            if (!mine.ended) {
+                records.write(mine.record);
+            }
         }
         log.debug("build {} queued: {} for {} ({})", key, bundle, target.id(), priority);
         return mine.done;
@@ -236,14 +238,21 @@ public class Builds {
     }
 
     private void onFinished(BuildRecord record) {
-        try {
-            // The worker stores its own final record; this covers a worker that died with an exception.
-            BuildRecord stored = records.read(record.key()).orElse(null);
-            if (stored == null || !stored.status().isFinal() || stored.attempt() < record.attempt()) {
-                records.write(record);
+        Flight flight = flights.get(record.id());
+        synchronized (flight != null ? flight : new Object()) {
+            try {
+                // The worker stores its own final record; this covers a worker that died with an exception, and a
+                // queued record written after the worker's final one.
+                BuildRecord stored = records.read(record.key()).orElse(null);
+                if (stored == null || !stored.status().isFinal() || stored.attempt() < record.attempt()) {
+                    records.write(record);
+                }
+            } catch (RuntimeException e) {
+                log.warn("cannot store the record of build {}", record.id(), e);
             }
-        } catch (RuntimeException e) {
-            log.warn("cannot store the record of build {}", record.id(), e);
+            if (flight != null) {
+                flight.ended = true;
+            }
         }
         metrics.finished(record);
         if (record.status() == BuildRecord.Status.SUCCEEDED) {

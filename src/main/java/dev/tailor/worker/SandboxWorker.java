@@ -17,6 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 
 import org.slf4j.Logger;
@@ -63,6 +67,12 @@ public final class SandboxWorker implements BuildExecutor {
     private final boolean isolate;
     private final Path workRoot;
     private final Clock clock = Clock.systemUTC();
+    /** Store writes of one build run side by side: they only wait for the disk. */
+    private final ExecutorService writers = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "build-store-writer");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** The signed statement stored beside each image: what went in, how, and when. */
     public record Provenance(String type, BuildRecord.Image image, String build, Digest bundle, String app,
@@ -103,11 +113,17 @@ public final class SandboxWorker implements BuildExecutor {
         }
     }
 
+    /** Stops the store-writer threads (they are daemons; this is for tests that make many workers). */
+    public void close() {
+        writers.shutdown();
+    }
+
     @Override
     public BuildRecord execute(BuildJob job, BuildListener events) {
         Instant started = clock.instant();
+        // No running record is written here: the queued one already marks the key as claimed (and stale after a
+        // crash), the started event tells every replica, and a store write would only delay the compile.
         events.started(job, started);
-        records.write(BuildRecord.running(job, started));
         BuildLog buildLog = new BuildLog(line -> events.log(job.key(), line));
         buildLog.add("# tailor build " + job.key() + ": " + job.app() + " " + job.bundle() + " for " + job.target()
                 + " (attempt " + job.attempt() + ", " + job.priority().name().toLowerCase() + ")");
@@ -118,10 +134,10 @@ public final class SandboxWorker implements BuildExecutor {
         } catch (BuildFailure f) {
             buildLog.add("# failed: " + f.error.code() + ": " + f.error.detail());
             result = BuildRecord.failed(job, started, clock.instant(), f.error, null);
+            records.writeLog(result.key(), buildLog.text());
         } finally {
             deleteTree(dir);
         }
-        records.writeLog(result.key(), buildLog.text());
         records.write(result);
         return result;
     }
@@ -174,19 +190,26 @@ public final class SandboxWorker implements BuildExecutor {
         }
         Digest digest = Digest.of(Digest.sha256().digest(image));
         BuildRecord.Image img = BuildRecord.Image.of(digest, image.length);
-        // image, then signature, then provenance, then (in execute) the record: a record claiming success always
-        // finds its image; the first write of an image key wins and equal inputs give equal bytes anyway
-        store.putIfAbsent(BuildRecords.imageKey(digest), new ByteArrayInputStream(image));
-        store.putIfAbsent(BuildRecords.signatureKey(digest), new ByteArrayInputStream(signer.sign(image)));
         Instant finished = clock.instant();
         BuildRecord ok = BuildRecord.succeeded(job, started, finished, img, compiled.appFlags());
         Provenance p = new Provenance("https://tailor.dev/provenance/v1", img, job.key(), job.bundle(), job.app(),
                 job.target(), job.arch(), job.toolchain(), compiled.appFlags(), started, finished, ok.durationMs(),
                 signer.keyId());
-        store.putIfAbsent(BuildRecords.provenanceKey(digest), new ByteArrayInputStream(
-                signer.envelope(Signer.PROVENANCE_TYPE, json.writeValueAsBytes(p))));
+        byte[] signature = signer.sign(image);
+        byte[] provenance = signer.envelope(Signer.PROVENANCE_TYPE, json.writeValueAsBytes(p));
         buildLog.add("# image " + digest + " (" + image.length + " bytes), signed by key " + signer.keyId() + ", "
                 + ok.durationMs() + " ms");
+        // Image, signature, provenance and log at once (each write waits for its fsync), all before (in execute)
+        // the record: a record claiming success always finds its image. The first write of an image key wins, and
+        // equal inputs give equal bytes anyway.
+        join(CompletableFuture.allOf(
+                CompletableFuture.runAsync(() -> store.putIfAbsent(BuildRecords.imageKey(digest),
+                        new ByteArrayInputStream(image)), writers),
+                CompletableFuture.runAsync(() -> store.putIfAbsent(BuildRecords.signatureKey(digest),
+                        new ByteArrayInputStream(signature)), writers),
+                CompletableFuture.runAsync(() -> store.putIfAbsent(BuildRecords.provenanceKey(digest),
+                        new ByteArrayInputStream(provenance)), writers),
+                CompletableFuture.runAsync(() -> records.writeLog(ok.key(), buildLog.text()), writers)));
         return ok;
     }
 
@@ -219,6 +242,17 @@ public final class SandboxWorker implements BuildExecutor {
                     m.heapBytes(), m.name(), job.key());
         } catch (IllegalArgumentException e) {
             throw new BuildFailure("build.invalid_bundle", "The bundle cannot be built: " + e.getMessage(), null);
+        }
+    }
+
+    private static void join(CompletableFuture<Void> writes) {
+        try {
+            writes.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
         }
     }
 

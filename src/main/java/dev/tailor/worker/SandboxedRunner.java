@@ -56,6 +56,8 @@ final class SandboxedRunner implements CommandRunner {
     private static final Pattern OOM = Pattern.compile("out of memory|bad_alloc|Cannot allocate memory|"
             + "Resource temporarily unavailable|LLVM ERROR: .*alloc");
 
+    private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_./=:,+@%-]+");
+
     private final boolean isolate;
     private final SandboxLimits limits;
     private final Path out;
@@ -104,7 +106,9 @@ final class SandboxedRunner implements CommandRunner {
         }
         String stdout = clean(r.stdout());
         String stderr = clean(r.stderr()) + (h == null ? "" : "tailor: stopped: " + h.detail + "\n");
-        transcript.accept("$ " + String.join(" ", mapped) + "\n" + stdout + stderr);
+        String cwd = isolate ? map(workingDir.toAbsolutePath().normalize().toString()) : workingDir.toString();
+        transcript.accept("$ cd " + cwd + " && " + String.join(" ", mapped.stream().map(SandboxedRunner::quote).toList())
+                + "\n" + stdout + stderr);
         return new Result(r.exitCode(), stdout, stderr, r.timedOut());
     }
 
@@ -157,6 +161,11 @@ final class SandboxedRunner implements CommandRunner {
         } catch (IOException e) {
             return 0;
         }
+    }
+
+    /** Shell quoting, so each logged command can be pasted into a shell (the bench replays them). */
+    static String quote(String arg) {
+        return SAFE.matcher(arg).matches() ? arg : "'" + arg.replace("'", "'\\''") + "'";
     }
 
     private static String clean(String s) {

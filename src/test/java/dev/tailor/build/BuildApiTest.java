@@ -172,7 +172,7 @@ class BuildApiTest extends ApiTestBase {
         String log = web.get().uri("/v1/builds/{id}/log", id).header("Authorization", "Bearer " + BUILDER_TOKEN)
                 .exchange().expectStatus().isOk().expectHeader().contentTypeCompatibleWith(MediaType.TEXT_PLAIN)
                 .expectBody(String.class).returnResult().getResponseBody();
-        assertThat(log).contains("$ clang", "src/main.c:2", "build.compile_error").doesNotContain(DATA_DIR.toString());
+        assertThat(log).contains("$ cd /src && clang", "src/main.c:2", "build.compile_error").doesNotContain(DATA_DIR.toString());
 
         // asking again does not rebuild a failed build; an explicit retry does
         assertThat(post("{\"bundle\":\"" + digest + "\",\"target\":\"i686-base\"}", "0", 200).get("attempt").asInt())
@@ -203,7 +203,7 @@ class BuildApiTest extends ApiTestBase {
                 .expectStatus().isOk().expectHeader().contentTypeCompatibleWith(MediaType.TEXT_EVENT_STREAM)
                 .returnResult(String.class).getResponseBody().collectList().block(Duration.ofSeconds(60));
 
-        assertThat(events).anySatisfy(e -> assertThat(e).startsWith("$ clang"));
+        assertThat(events).anySatisfy(e -> assertThat(e).startsWith("$ cd /src && clang"));
         assertThat(events).anySatisfy(e -> assertThat(e).startsWith("# image sha256:"));
         assertThat(events.get(events.size() - 1)).isEqualTo("succeeded");
     }

@@ -91,6 +91,7 @@ final class Rig implements AutoCloseable {
     @Override
     public void close() {
         dispatcher.close();
+        worker.close();
         compiler.close();
     }
 }

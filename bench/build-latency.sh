@@ -21,7 +21,7 @@ DATA=$WORK/data
 java -jar "$JAR" --server.port="$PORT" --server.address=127.0.0.1 --tailor.data-dir="$DATA" \
   --logging.level.root=WARN >"$WORK/service.log" 2>&1 &
 PID=$!
-trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$WORK"' EXIT
 for _ in $(seq 1 120); do
   curl -sf "http://127.0.0.1:$PORT/actuator/health" >/dev/null 2>&1 && break
   sleep 0.5
@@ -53,31 +53,21 @@ build() { # $1 = bundle digest; prints "<ms> <build id>"
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 # warm-up: compiles and caches the runtime for the target, warms the JVM
-for i in 200 201 202; do build "$(upload $i)" >/dev/null; done
+WARM_ID=""
+for i in $(seq 1001 1010); do read -r _ WARM_ID _ < <(build "$(upload $i)"); done
 
-API_MS=()
-WORKER_MS=()
-LAST_ID=""
-for i in $(seq 1 "$N"); do
-  read -r ms id worker < <(build "$(upload "$i")")
-  API_MS+=("$ms")
-  WORKER_MS+=("$worker")
-  LAST_ID=$id
-done
-
-# The same commands bare: taken from the last build's log, sandbox paths mapped back to host paths, the compiles run
-# in parallel (as the driver runs them), then the link.
-LOG=$(curl -sf -H "Authorization: Bearer $TOKEN" "$API/v1/builds/$LAST_ID/log")
+# The bare commands: the warm-up build's own commands, from its log, with the sandbox paths mapped back to host
+# paths; replayed like the driver runs them: the compiles in parallel, then the link.
+LOG=$(curl -sf -H "Authorization: Bearer $TOKEN" "$API/v1/builds/$WARM_ID/log")
 SRC=$WORK/bare/src
 mkdir -p "$SRC" "$WORK/bare/out/obj"
-cp -r "$WORK/bundle-$N/." "$SRC/"
+cp -r "$WORK/bundle-1010/." "$SRC/"
 mapfile -t CMDS < <(echo "$LOG" | sed -n 's/^\$ //p' | sed -e "s#/tailor/cache#$DATA/toolchains#g" \
   -e "s#cd /src #cd $SRC #g" -e "s#/src=#$SRC=#g" -e "s#cd /out #cd $WORK/bare/out #g" -e "s# /out/# $WORK/bare/out/#g")
-BARE_MS=()
-for i in $(seq 1 "$N"); do
+bare() {
   rm -rf "$WORK/bare/out/obj"/* "$WORK/bare/out/image.elf"
+  local t0 t1 pids=() c p
   t0=$(now)
-  pids=()
   for c in "${CMDS[@]}"; do
     case "$c" in *ld.lld*) ;; *) bash -c "$c" >/dev/null & pids+=($!) ;; esac
   done
@@ -86,7 +76,19 @@ for i in $(seq 1 "$N"); do
     case "$c" in *ld.lld*) bash -c "$c" >/dev/null ;; esac
   done
   t1=$(now)
-  BARE_MS+=($(( (t1 - t0) / 1000000 )))
+  echo $(( (t1 - t0) / 1000000 ))
+}
+
+# Interleaved, so both sides see the same machine load.
+API_MS=()
+WORKER_MS=()
+BARE_MS=()
+for i in $(seq 1 "$N"); do
+  digest=$(upload "$i")
+  read -r ms _ worker < <(build "$digest")
+  API_MS+=("$ms")
+  WORKER_MS+=("$worker")
+  BARE_MS+=("$(bare)")
 done
 test -s "$WORK/bare/out/image.elf"
 

@@ -16,6 +16,13 @@ public interface BuildListener {
     default void log(String key, String line) {
     }
 
+    /**
+     * A succeeded build's image, signature and provenance are durable; its record is being written. Waiters may be
+     * answered now: if the record is then lost to a crash, the key is simply built again, to the same bytes.
+     */
+    default void imageStored(BuildRecord record) {
+    }
+
     /** The build ended; the record is final (succeeded or failed) and, for a success, its image is stored. */
     void finished(BuildRecord record);
 }

@@ -90,6 +90,11 @@ public class Builds {
             }
 
             @Override
+            public void imageStored(BuildRecord record) {
+                onImageStored(record);
+            }
+
+            @Override
             public void finished(BuildRecord record) {
                 onFinished(record);
             }
@@ -138,7 +143,7 @@ public class Builds {
     /** Builds a failed (or interrupted) build again; joins it if it is running. */
     public CompletableFuture<BuildRecord> retry(BuildKey key, Priority priority) {
         Flight flight = flights.get(key.hex());
-        if (flight != null) {
+        if (flight != null && flight.record.status() != BuildRecord.Status.SUCCEEDED) {
             return flight.done;
         }
         BuildRecord stored = find(key).orElseThrow(() -> notFound(key));
@@ -234,6 +239,16 @@ public class Builds {
         Flight f = flights.get(job.key());
         if (f != null) {
             f.record = BuildRecord.running(job, at);
+        }
+    }
+
+    /** Answers waiters as soon as the image is durable; the flight stays until the record is stored. */
+    private void onImageStored(BuildRecord record) {
+        Flight f = flights.get(record.id());
+        if (f != null && record.status() == BuildRecord.Status.SUCCEEDED) {
+            f.record = record;
+            succeeded.put(record.id(), record);
+            f.done.complete(record);
         }
     }
 

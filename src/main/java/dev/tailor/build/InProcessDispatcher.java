@@ -44,6 +44,11 @@ public final class InProcessDispatcher implements BuildDispatcher {
         }
 
         @Override
+        public void imageStored(BuildRecord record) {
+            listeners.forEach(l -> safely(() -> l.imageStored(record)));
+        }
+
+        @Override
         public void finished(BuildRecord record) {
             listeners.forEach(l -> safely(() -> l.finished(record)));
         }

@@ -131,6 +131,7 @@ public final class SandboxWorker implements BuildExecutor {
         BuildRecord result;
         try {
             result = build(job, started, dir, buildLog);
+            events.imageStored(result);
         } catch (BuildFailure f) {
             buildLog.add("# failed: " + f.error.code() + ": " + f.error.detail());
             result = BuildRecord.failed(job, started, clock.instant(), f.error, null);
@@ -161,6 +162,7 @@ public final class SandboxWorker implements BuildExecutor {
         } catch (IOException e) {
             throw new BuildFailure("build.bad_bundle", "The bundle could not be unpacked: " + e.getMessage(), null);
         }
+        buildLog.add("# unpacked in " + java.time.Duration.between(started, clock.instant()).toMillis() + " ms");
         CompileRequest request = request(bundle.manifest(), src, job);
         buildLog.add("# sources: " + String.join(" ", request.sources()));
         SandboxedRunner runner = new SandboxedRunner(isolate, limits, src, out, compiler.cacheDir(), buildLog::add);
@@ -190,6 +192,7 @@ public final class SandboxWorker implements BuildExecutor {
         }
         Digest digest = Digest.of(Digest.sha256().digest(image));
         BuildRecord.Image img = BuildRecord.Image.of(digest, image.length);
+        Instant compiledAt = clock.instant();
         Instant finished = clock.instant();
         BuildRecord ok = BuildRecord.succeeded(job, started, finished, img, compiled.appFlags());
         Provenance p = new Provenance("https://tailor.dev/provenance/v1", img, job.key(), job.bundle(), job.app(),
@@ -209,7 +212,11 @@ public final class SandboxWorker implements BuildExecutor {
                         new ByteArrayInputStream(signature)), writers),
                 CompletableFuture.runAsync(() -> store.putIfAbsent(BuildRecords.provenanceKey(digest),
                         new ByteArrayInputStream(provenance)), writers),
-                CompletableFuture.runAsync(() -> records.writeLog(ok.key(), buildLog.text()), writers)));
+                CompletableFuture.runAsync(() -> {
+                    buildLog.add("# compiled in " + java.time.Duration.between(started, compiledAt).toMillis()
+                            + " ms; stored in " + java.time.Duration.between(compiledAt, clock.instant()).toMillis() + " ms");
+                    records.writeLog(ok.key(), buildLog.text());
+                }, writers)));
         return ok;
     }
 

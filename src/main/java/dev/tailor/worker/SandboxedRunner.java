@@ -95,6 +95,7 @@ final class SandboxedRunner implements CommandRunner {
             return new Result(126, "", "not run: " + hit.get().detail + "\n", false);
         }
         Duration limit = timeout.compareTo(limits.wallClock()) < 0 ? timeout : limits.wallClock();
+        long t0 = System.nanoTime();
         Result r = local.run(isolate ? sandboxed(mapped, map(workingDir.toAbsolutePath().normalize().toString()))
                 : mapped, isolate ? out : workingDir, limit);
         Hit h = classify(r);
@@ -108,7 +109,7 @@ final class SandboxedRunner implements CommandRunner {
         String stderr = clean(r.stderr()) + (h == null ? "" : "tailor: stopped: " + h.detail + "\n");
         String cwd = isolate ? map(workingDir.toAbsolutePath().normalize().toString()) : workingDir.toString();
         transcript.accept("$ cd " + cwd + " && " + String.join(" ", mapped.stream().map(SandboxedRunner::quote).toList())
-                + "\n" + stdout + stderr);
+                + "  # " + (System.nanoTime() - t0) / 1_000_000 + " ms\n" + stdout + stderr);
         return new Result(r.exitCode(), stdout, stderr, r.timedOut());
     }
 

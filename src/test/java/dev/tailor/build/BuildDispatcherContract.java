@@ -57,7 +57,13 @@ public abstract class BuildDispatcherContract {
     static final class Heard implements BuildListener {
         final List<String> started = new CopyOnWriteArrayList<>();
         final List<String> lines = new CopyOnWriteArrayList<>();
+        final List<BuildRecord> stored = new CopyOnWriteArrayList<>();
         final List<BuildRecord> finished = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void imageStored(BuildRecord record) {
+            stored.add(record);
+        }
 
         @Override
         public void started(BuildJob job, Instant at) {
@@ -82,6 +88,7 @@ public abstract class BuildDispatcherContract {
             received.add(job);
             events.started(job, Instant.now());
             events.log(job.key(), "compiling");
+            events.imageStored(ok(job));
             return ok(job);
         }, 1, 10);
         Heard heard = new Heard();
@@ -94,6 +101,7 @@ public abstract class BuildDispatcherContract {
         assertThat(received).containsExactly(job);
         assertThat(heard.started).containsExactly(job.key());
         assertThat(heard.lines).containsExactly(job.key() + " compiling");
+        assertThat(heard.stored).extracting(BuildRecord::id).containsExactly(job.key());
         assertThat(heard.finished.get(0).id()).isEqualTo(job.key());
         assertThat(heard.finished.get(0).status()).isEqualTo(BuildRecord.Status.SUCCEEDED);
     }

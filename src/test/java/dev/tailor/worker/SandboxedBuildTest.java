@@ -61,7 +61,8 @@ class SandboxedBuildTest {
         assertThat(image).hasSize((int) r.image().size());
         assertThat(rig.signer.verify(image, read(BuildRecords.signatureKey(r.image().digest())))).isTrue();
         assertThat(new String(read(BuildRecords.provenanceKey(r.image().digest())))).contains("payloadType", rig.signer.keyId());
-        assertThat(rig.records.read(r.key())).contains(r);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> rig.records.read(r.key()).filter(r::equals).isPresent());
         assertThat(log(r)).contains("$ cd /src && clang", "/src", "/out").doesNotContain(tmp.toString());
     }
 

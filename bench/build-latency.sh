@@ -97,5 +97,6 @@ BARE_MED=$(printf '%s\n' "${BARE_MS[@]}" | median)
 echo "target $TARGET, $N fresh hello builds"
 echo "POST /v1/builds -> succeeded: median ${API_MED} ms   (all: ${API_MS[*]})"
 echo "  of which the worker (start to succeeded record): median $(printf '%s\n' "${WORKER_MS[@]}" | median) ms"
+[ -n "${KEEP:-}" ] && curl -sf -H "Authorization: Bearer $TOKEN" "$API/v1/builds?app=hello&limit=3" > "$WORK/last-builds.json" && for id in $(python3 -c "import json; [print(b[\"id\"]) for b in json.load(open(\"$WORK/last-builds.json\"))]"); do curl -sf -H "Authorization: Bearer $TOKEN" "$API/v1/builds/$id/log" | grep -E "^# (unp|comp)|  # [0-9]+ ms" | sed -E "s/^\$ cd ([^ ]*) .* (# [0-9]+ ms)$/\1 \2/"; done
 echo "bare clang + ld.lld:          median ${BARE_MED} ms   (all: ${BARE_MS[*]})"
 python3 -c "print('ratio: %.2fx (goal < 1.3x)' % ($API_MED / $BARE_MED))"

@@ -135,11 +135,14 @@ public final class SandboxWorker implements BuildExecutor {
         } catch (BuildFailure f) {
             buildLog.add("# failed: " + f.error.code() + ": " + f.error.detail());
             result = BuildRecord.failed(job, started, clock.instant(), f.error, null);
-            records.writeLog(result.key(), buildLog.text());
         } finally {
             deleteTree(dir);
         }
-        records.write(result);
+        // The log and the record side by side: the live log serves readers until the dispatcher reports the end.
+        BuildRecord done = result;
+        join(CompletableFuture.allOf(
+                CompletableFuture.runAsync(() -> records.writeLog(done.key(), buildLog.text()), writers),
+                CompletableFuture.runAsync(() -> records.write(done), writers)));
         return result;
     }
 
@@ -202,8 +205,8 @@ public final class SandboxWorker implements BuildExecutor {
         byte[] provenance = signer.envelope(Signer.PROVENANCE_TYPE, json.writeValueAsBytes(p));
         buildLog.add("# image " + digest + " (" + image.length + " bytes), signed by key " + signer.keyId() + ", "
                 + ok.durationMs() + " ms");
-        // Image, signature, provenance and log at once (each write waits for its fsync), all before (in execute)
-        // the record: a record claiming success always finds its image. The first write of an image key wins, and
+        // Image, signature and provenance at once (each write waits for its fsync), all before (in execute) the
+        // record: a record claiming success always finds its image. The first write of an image key wins, and
         // equal inputs give equal bytes anyway.
         join(CompletableFuture.allOf(
                 CompletableFuture.runAsync(() -> store.putIfAbsent(BuildRecords.imageKey(digest),
@@ -211,12 +214,9 @@ public final class SandboxWorker implements BuildExecutor {
                 CompletableFuture.runAsync(() -> store.putIfAbsent(BuildRecords.signatureKey(digest),
                         new ByteArrayInputStream(signature)), writers),
                 CompletableFuture.runAsync(() -> store.putIfAbsent(BuildRecords.provenanceKey(digest),
-                        new ByteArrayInputStream(provenance)), writers),
-                CompletableFuture.runAsync(() -> {
-                    buildLog.add("# compiled in " + java.time.Duration.between(started, compiledAt).toMillis()
-                            + " ms; stored in " + java.time.Duration.between(compiledAt, clock.instant()).toMillis() + " ms");
-                    records.writeLog(ok.key(), buildLog.text());
-                }, writers)));
+                        new ByteArrayInputStream(provenance)), writers)));
+        buildLog.add("# compiled in " + java.time.Duration.between(started, compiledAt).toMillis() + " ms; image stored in "
+                + java.time.Duration.between(compiledAt, clock.instant()).toMillis() + " ms");
         return ok;
     }
 

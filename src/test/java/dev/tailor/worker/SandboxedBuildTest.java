@@ -46,8 +46,10 @@ class SandboxedBuildTest {
         return r.builds.submit(doc.digest(), target, Priority.API).get(120, TimeUnit.SECONDS);
     }
 
+    /** The stored log; a success answers before its log and record are written, so wait for them. */
     String log(BuildRecord r) {
-        return rig.records.log(r.key()).orElseThrow();
+        return org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> rig.records.log(r.key()), java.util.Optional::isPresent).orElseThrow();
     }
 
     @Test

@@ -16,6 +16,12 @@ public interface BuildDispatcher extends AutoCloseable {
     /** Queues the job; returns at once. @throws BuildQueueFullException when the architecture's queue is full */
     void dispatch(BuildJob job);
 
+    /**
+     * Moves a waiting job ahead when a more urgent caller joins it (a device boot joining a queued prebuild). Best
+     * effort: nothing happens when the job already runs, is unknown, or is at least that urgent.
+     */
+    void prioritize(String key, Priority priority);
+
     /** Registers a listener for every job's events, including jobs dispatched before the call that have not ended. */
     void subscribe(BuildListener listener);
 

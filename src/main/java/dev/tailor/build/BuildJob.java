@@ -22,4 +22,8 @@ public record BuildJob(String key, Digest bundle, String app, String target, Str
         Objects.requireNonNull(priority, "priority");
         Objects.requireNonNull(queuedAt, "queuedAt");
     }
+
+    public BuildJob withPriority(Priority p) {
+        return new BuildJob(key, bundle, app, target, arch, toolchain, p, attempt, queuedAt);
+    }
 }

@@ -58,11 +58,13 @@ public class Builds {
         final CompletableFuture<BuildRecord> done = new CompletableFuture<>();
         final Sinks.Many<String> log = Sinks.many().replay().limit(LIVE_LINES);
         volatile BuildRecord record;
+        volatile Priority priority;
         /** Set under the flight's lock once the final record is stored; guarded by the flight's monitor. */
         boolean ended;
 
-        Flight(BuildRecord record) {
+        Flight(BuildRecord record, Priority priority) {
             this.record = record;
+            this.priority = priority;
         }
     }
 
@@ -128,7 +130,7 @@ public class Builds {
         BuildKey key = key(bundle, target);
         Flight flight = flights.get(key.hex());
         if (flight != null) {
-            return flight.done;
+            return join(key, flight, priority);
         }
         Optional<BuildRecord> stored = records.read(key);
         if (stored.isPresent() && stored.get().status().isFinal()) {
@@ -170,10 +172,10 @@ public class Builds {
         int attempt = previous == null ? 1 : previous.attempt() + 1;
         BuildJob job = new BuildJob(key.hex(), bundle, doc.app(), target.id(), target.arch().id(), toolchain,
                 priority, attempt, clock.instant());
-        Flight mine = new Flight(BuildRecord.queued(job));
+        Flight mine = new Flight(BuildRecord.queued(job), priority);
         Flight raced = flights.putIfAbsent(key.hex(), mine);
         if (raced != null) {
-            return raced.done;
+            return join(key, raced, priority);
         }
         // A build of this key may have ended between our read and our claim: never build a key twice.
         Optional<BuildRecord> now = records.read(key);
@@ -199,6 +201,15 @@ public class Builds {
         }
         log.debug("build {} queued: {} for {} ({})", key, bundle, target.id(), priority);
         return mine.done;
+    }
+
+    /** A device boot joining a queued prebuild must not wait behind every other prebuild. */
+    private CompletableFuture<BuildRecord> join(BuildKey key, Flight flight, Priority priority) {
+        if (priority.compareTo(flight.priority) < 0) {
+            flight.priority = priority;
+            dispatcher.prioritize(key.hex(), priority);
+        }
+        return flight.done;
     }
 
     /** The build's current state: in flight here, else as stored (a stale non-final record reads as interrupted). */

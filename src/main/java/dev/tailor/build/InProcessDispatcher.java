@@ -5,10 +5,12 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -30,6 +32,7 @@ public final class InProcessDispatcher implements BuildDispatcher {
     private final Map<Arch, ThreadPoolExecutor> pools = new EnumMap<>(Arch.class);
     private final Map<Arch, AtomicInteger> waiting = new EnumMap<>(Arch.class);
     private final List<BuildListener> listeners = new CopyOnWriteArrayList<>();
+    private final Map<String, Task> queued = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
     private final Clock clock = Clock.systemUTC();
     private final BuildListener fanout = new BuildListener() {
@@ -85,12 +88,29 @@ public final class InProcessDispatcher implements BuildDispatcher {
             w.decrementAndGet();
             throw new BuildQueueFullException(arch.id(), capacity);
         }
+        Task task = new Task(job, sequence.incrementAndGet(), w);
+        queued.put(job.key(), task);
         try {
-            pools.get(arch).execute(new Task(job, sequence.incrementAndGet(), w));
+            pools.get(arch).execute(task);
         } catch (RuntimeException e) {
+            queued.remove(job.key(), task);
             w.decrementAndGet();
             throw e;
         }
+    }
+
+    /** Replaces the waiting task by one of higher priority; the old one, if a worker still takes it, does nothing. */
+    @Override
+    public void prioritize(String key, Priority priority) {
+        Task old = queued.get(key);
+        if (old == null || old.job.priority().compareTo(priority) <= 0 || !old.claimed.compareAndSet(false, true)) {
+            return;
+        }
+        Task moved = new Task(old.job.withPriority(priority), old.seq, old.waitingOfArch);
+        queued.put(key, moved);
+        ThreadPoolExecutor pool = pools.get(Arch.parse(old.job.arch()).orElseThrow());
+        pool.getQueue().remove(old);
+        pool.execute(moved);
     }
 
     @Override
@@ -112,6 +132,8 @@ public final class InProcessDispatcher implements BuildDispatcher {
         private final BuildJob job;
         private final long seq;
         private final AtomicInteger waitingOfArch;
+        /** Set by whoever takes this task first: a worker running it, or prioritize replacing it. */
+        private final AtomicBoolean claimed = new AtomicBoolean();
 
         Task(BuildJob job, long seq, AtomicInteger waitingOfArch) {
             this.job = job;
@@ -121,6 +143,10 @@ public final class InProcessDispatcher implements BuildDispatcher {
 
         @Override
         public void run() {
+            if (!claimed.compareAndSet(false, true)) {
+                return; // replaced by a higher-priority copy
+            }
+            queued.remove(job.key(), this);
             waitingOfArch.decrementAndGet();
             BuildRecord record;
             try {

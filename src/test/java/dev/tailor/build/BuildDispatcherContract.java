@@ -187,6 +187,40 @@ public abstract class BuildDispatcherContract {
     }
 
     @Test
+    void aWaitingPrebuildJoinedByABoot_movesAhead_andRunsOnce() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch running = new CountDownLatch(1);
+        List<String> order = new CopyOnWriteArrayList<>();
+        BuildJob blocker = job(Arch.ARMV7, Priority.API);
+        BuildDispatcher d = dispatcher((job, events) -> {
+            if (job.key().equals(blocker.key())) {
+                running.countDown();
+                block(release);
+            } else {
+                order.add(job.key());
+            }
+            return ok(job);
+        }, 1, 10);
+        Heard heard = new Heard();
+        d.subscribe(heard);
+        d.dispatch(blocker);
+        assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+        BuildJob api = job(Arch.ARMV7, Priority.API);
+        BuildJob prebuild = job(Arch.ARMV7, Priority.PREBUILD);
+        d.dispatch(api);
+        d.dispatch(prebuild);
+
+        d.prioritize(prebuild.key(), Priority.BOOT);
+        d.prioritize(api.key(), Priority.PREBUILD); // never demotes
+
+        assertThat(d.queueDepth(Arch.ARMV7)).isEqualTo(2);
+        release.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> heard.finished.size() == 3);
+        assertThat(order).containsExactly(prebuild.key(), api.key());
+        assertThat(d.queueDepth(Arch.ARMV7)).isZero();
+    }
+
+    @Test
     void aBusyArchitecture_doesNotDelayAnother() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         BuildDispatcher d = dispatcher((job, events) -> {

@@ -50,6 +50,10 @@ final class Rig implements AutoCloseable {
 
     /** @param cacheDir the compiler's runtime cache: shared between tests, or fresh to prove independence */
     Rig(Path dataDir, Path cacheDir) {
+        this(dataDir, cacheDir, LIMITS);
+    }
+
+    Rig(Path dataDir, Path cacheDir, SandboxLimits limits) {
         this.dataDir = dataDir;
         JsonMapper json = JsonMapper.builder().build();
         store = new FileSystemBlobStore(dataDir.resolve("blobs"));
@@ -58,7 +62,7 @@ final class Rig implements AutoCloseable {
         records = new BuildRecords(documents);
         compiler = ImageCompiler.local(cacheDir);
         signer = Signer.load(new SigningProperties(null, null), dataDir);
-        worker = new SandboxWorker(records, store, bundles, CATALOG, compiler, signer, json, LIMITS, true,
+        worker = new SandboxWorker(records, store, bundles, CATALOG, compiler, signer, json, limits, true,
                 dataDir.resolve("work/builds"));
         dispatcher = new InProcessDispatcher(worker, 2, 100);
         builds = new Builds(records, dispatcher, bundles, CATALOG, compiler::toolchainId, metrics);

@@ -107,8 +107,7 @@ class BuildController {
         BuildKey key = key(id);
         access.authenticate(request);
         return Mono.fromCallable(() -> {
-            BuildRecord r = builds.find(key).orElseThrow(() -> notFound(key));
-            access.requireApp(request, r.app());
+            BuildRecord r = visible(key, request);
             return ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(r);
         }).subscribeOn(Schedulers.boundedElastic());
     }
@@ -119,8 +118,7 @@ class BuildController {
         BuildKey key = key(id);
         access.authenticate(request);
         return Mono.fromCallable(() -> {
-            BuildRecord r = builds.find(key).orElseThrow(() -> notFound(key));
-            access.requireApp(request, r.app());
+            BuildRecord r = visible(key, request);
             var live = builds.liveLog(key);
             if (live.isPresent()) {
                 Flux<ServerSentEvent<String>> events = live.get().map(line -> ServerSentEvent.builder(line).event("log").build())
@@ -237,6 +235,13 @@ class BuildController {
         } catch (NumberFormatException e) {
             throw ProblemException.badRequest("build.invalid_wait", "wait is a whole number of seconds");
         }
+    }
+
+    /** The build, if the caller's token may see its app. */
+    private BuildRecord visible(BuildKey key, ServerHttpRequest request) {
+        BuildRecord r = builds.find(key).orElseThrow(() -> notFound(key));
+        access.requireApp(request, r.app());
+        return r;
     }
 
     private static BuildKey key(String id) {

@@ -190,12 +190,8 @@ class BuildApiTest extends ApiTestBase {
 
     @Test
     void logOfARunningBuild_isAServerSentEventStream_endingWithTheOutcome() {
-        StringBuilder src = new StringBuilder("#define A0 1+\n");
-        for (int i = 1; i <= 23; i++) {
-            src.append("#define A").append(i).append(" A").append(i - 1).append(" A").append(i - 1).append('\n');
-        }
-        src.append("#if A23 0\n#endif\nint main(void) { return 0; }\n");
-        String digest = upload("slow", app("slow", src.toString()));
+        String src = HostileSources.macroBomb(23);
+        String digest = upload("slow", app("slow", src));
         JsonNode build = post("{\"bundle\":\"" + digest + "\",\"target\":\"x86_64-v1\"}", "0", 202);
 
         List<String> events = web.get().uri("/v1/builds/{id}/log", build.get("id").asString())

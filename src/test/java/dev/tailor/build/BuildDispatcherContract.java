@@ -125,99 +125,81 @@ public abstract class BuildDispatcherContract {
         assertThat(r.error().detail()).doesNotContain("worker bug");
     }
 
+    /** A dispatcher with one worker per architecture, held on a first job of {@code arch} until released. */
+    private final class Held {
+        final CountDownLatch release = new CountDownLatch(1);
+        final List<BuildJob> ran = new CopyOnWriteArrayList<>();
+        final Heard heard = new Heard();
+        final BuildDispatcher d;
+
+        Held(Arch arch, int capacity) throws InterruptedException {
+            CountDownLatch running = new CountDownLatch(1);
+            BuildJob blocker = job(arch, Priority.API);
+            d = dispatcher((job, events) -> {
+                if (job.key().equals(blocker.key())) {
+                    running.countDown();
+                    block(release);
+                } else {
+                    ran.add(job);
+                }
+                return ok(job);
+            }, 1, capacity);
+            d.subscribe(heard);
+            d.dispatch(blocker);
+            assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+        }
+
+        void releaseAndAwait(int finished) {
+            release.countDown();
+            await().atMost(Duration.ofSeconds(10)).until(() -> heard.finished.size() == finished);
+        }
+    }
+
     @Test
     void fullQueue_refusesAtOnce_perArchitecture_andReportsItsDepth() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch running = new CountDownLatch(1);
-        BuildDispatcher d = dispatcher((job, events) -> {
-            running.countDown();
-            block(release);
-            return ok(job);
-        }, 1, 2);
-        Heard heard = new Heard();
-        d.subscribe(heard);
+        Held held = new Held(Arch.X86_64, 2);
+        held.d.dispatch(job(Arch.X86_64, Priority.API));
+        held.d.dispatch(job(Arch.X86_64, Priority.PREBUILD));
+        assertThat(held.d.queueDepth(Arch.X86_64)).isEqualTo(2);
 
-        d.dispatch(job(Arch.X86_64, Priority.API));
-        assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
-        d.dispatch(job(Arch.X86_64, Priority.API));
-        d.dispatch(job(Arch.X86_64, Priority.PREBUILD));
-        assertThat(d.queueDepth(Arch.X86_64)).isEqualTo(2);
-
-        assertThatThrownBy(() -> d.dispatch(job(Arch.X86_64, Priority.BOOT)))
+        assertThatThrownBy(() -> held.d.dispatch(job(Arch.X86_64, Priority.BOOT)))
                 .isInstanceOfSatisfying(BuildQueueFullException.class, e -> assertThat(e.arch()).isEqualTo("x86_64"));
-        d.dispatch(job(Arch.ARMV7, Priority.API)); // another architecture's queue is not affected
+        held.d.dispatch(job(Arch.ARMV7, Priority.API)); // another architecture's queue is not affected
 
-        release.countDown();
-        await().atMost(Duration.ofSeconds(10)).until(() -> heard.finished.size() == 4);
-        assertThat(d.queueDepth(Arch.X86_64)).isZero();
+        held.releaseAndAwait(4);
+        assertThat(held.d.queueDepth(Arch.X86_64)).isZero();
     }
 
     @Test
     void waitingJobs_runByPriority_bootThenApiThenPrebuild_firstComeFirstServedWithin() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch running = new CountDownLatch(1);
-        List<Priority> order = new CopyOnWriteArrayList<>();
-        BuildJob blocker = job(Arch.I686, Priority.API);
-        BuildDispatcher d = dispatcher((job, events) -> {
-            if (job.equals(blocker)) {
-                running.countDown();
-                block(release);
-            } else {
-                order.add(job.priority());
-            }
-            return ok(job);
-        }, 1, 10);
-        Heard heard = new Heard();
-        d.subscribe(heard);
-        d.dispatch(blocker);
-        assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
-
+        Held held = new Held(Arch.I686, 10);
         BuildJob prebuild = job(Arch.I686, Priority.PREBUILD);
         BuildJob api1 = job(Arch.I686, Priority.API);
         BuildJob boot = job(Arch.I686, Priority.BOOT);
         BuildJob api2 = job(Arch.I686, Priority.API);
         for (BuildJob j : List.of(prebuild, api1, boot, api2)) {
-            d.dispatch(j);
+            held.d.dispatch(j);
         }
-        release.countDown();
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> heard.finished.size() == 5);
-        assertThat(order).containsExactly(Priority.BOOT, Priority.API, Priority.API, Priority.PREBUILD);
-        assertThat(heard.finished.subList(2, 4)).extracting(BuildRecord::id).containsExactly(api1.key(), api2.key());
+        held.releaseAndAwait(5);
+        assertThat(held.ran).containsExactly(boot, api1, api2, prebuild);
     }
 
     @Test
     void aWaitingPrebuildJoinedByABoot_movesAhead_andRunsOnce() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch running = new CountDownLatch(1);
-        List<String> order = new CopyOnWriteArrayList<>();
-        BuildJob blocker = job(Arch.ARMV7, Priority.API);
-        BuildDispatcher d = dispatcher((job, events) -> {
-            if (job.key().equals(blocker.key())) {
-                running.countDown();
-                block(release);
-            } else {
-                order.add(job.key());
-            }
-            return ok(job);
-        }, 1, 10);
-        Heard heard = new Heard();
-        d.subscribe(heard);
-        d.dispatch(blocker);
-        assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+        Held held = new Held(Arch.ARMV7, 10);
         BuildJob api = job(Arch.ARMV7, Priority.API);
         BuildJob prebuild = job(Arch.ARMV7, Priority.PREBUILD);
-        d.dispatch(api);
-        d.dispatch(prebuild);
+        held.d.dispatch(api);
+        held.d.dispatch(prebuild);
 
-        d.prioritize(prebuild.key(), Priority.BOOT);
-        d.prioritize(api.key(), Priority.PREBUILD); // never demotes
+        held.d.prioritize(prebuild.key(), Priority.BOOT);
+        held.d.prioritize(api.key(), Priority.PREBUILD); // never demotes
 
-        assertThat(d.queueDepth(Arch.ARMV7)).isEqualTo(2);
-        release.countDown();
-        await().atMost(Duration.ofSeconds(10)).until(() -> heard.finished.size() == 3);
-        assertThat(order).containsExactly(prebuild.key(), api.key());
-        assertThat(d.queueDepth(Arch.ARMV7)).isZero();
+        assertThat(held.d.queueDepth(Arch.ARMV7)).isEqualTo(2);
+        held.releaseAndAwait(3);
+        assertThat(held.ran).extracting(BuildJob::key).containsExactly(prebuild.key(), api.key());
+        assertThat(held.d.queueDepth(Arch.ARMV7)).isZero();
     }
 
     @Test

@@ -37,13 +37,9 @@ class KilledServiceTest {
     @Test
     void killedMidCompile_leavesNoImageNoSuccessNoProcess_andTheSameRequestBuildsAfterRestart() throws Exception {
         Path data = tmp.resolve("data");
-        StringBuilder src = new StringBuilder("#define A0 1+\n");
-        for (int i = 1; i <= 24; i++) {
-            src.append("#define A").append(i).append(" A").append(i - 1).append(" A").append(i - 1).append('\n');
-        }
-        src.append("#if A24 0\n#endif\nint main(void) { return 0; }\n");
+        String src = HostileSources.macroBomb(24);
         byte[] bundle = Archives.of().file("tailor.yaml", "name: crash\nversion: 1.0.0\nsources: [src/killme.c]\n")
-                .file("src/killme.c", src.toString()).tar();
+                .file("src/killme.c", src).tar();
 
         String id;
         Service first = Service.start(data, tmp.resolve("first.log"));

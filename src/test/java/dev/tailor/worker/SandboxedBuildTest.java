@@ -19,6 +19,7 @@ import dev.tailor.build.BuildJob;
 import dev.tailor.build.BuildKey;
 import dev.tailor.build.BuildRecord;
 import dev.tailor.build.BuildRecords;
+import dev.tailor.build.HostileSources;
 import dev.tailor.build.Priority;
 import dev.tailor.bundle.Archives;
 import dev.tailor.bundle.BundleDocument;
@@ -112,13 +113,9 @@ class SandboxedBuildTest {
 
     @Test
     void sourceThatCompilesForever_timesOut_killsEverything_andTheWorkerStaysHealthy() throws Exception {
-        StringBuilder src = new StringBuilder("#define A0 1+\n");
-        for (int i = 1; i <= 40; i++) {
-            src.append("#define A").append(i).append(" A").append(i - 1).append(" A").append(i - 1).append('\n');
-        }
-        src.append("#if A40 0\n#endif\nint main(void) { return 0; }\n");
+        String src = HostileSources.macroBomb(40);
         long start = System.nanoTime();
-        BuildRecord r = build(rig, "forever", Rig.app("forever", "forever.c", src.toString()), X86);
+        BuildRecord r = build(rig, "forever", Rig.app("forever", "forever.c", src), X86);
 
         assertThat(r.status()).isEqualTo(BuildRecord.Status.FAILED);
         assertThat(r.error().code()).isEqualTo("build.timeout");
@@ -132,14 +129,10 @@ class SandboxedBuildTest {
 
     @Test
     void sourceThatExhaustsMemory_hitsTheResourceLimit() throws Exception {
-        StringBuilder src = new StringBuilder("#define A0 1+\n");
-        for (int i = 1; i <= 30; i++) {
-            src.append("#define A").append(i).append(" A").append(i - 1).append(" A").append(i - 1).append('\n');
-        }
-        src.append("#if A30 0\n#endif\nint main(void) { return 0; }\n");
+        String src = HostileSources.macroBomb(30);
         SandboxLimits small = new SandboxLimits(Duration.ofSeconds(30), 512L << 20, 16L << 20, 32L << 20, 64);
         try (Rig tight = new Rig(tmp.resolve("tight"), Rig.SHARED_CACHE, small)) {
-            BuildRecord r = build(tight, "hog", Rig.app("hog", "hog.c", src.toString()), X86);
+            BuildRecord r = build(tight, "hog", Rig.app("hog", "hog.c", src), X86);
 
             assertThat(r.status()).isEqualTo(BuildRecord.Status.FAILED);
             assertThat(r.error().code()).isEqualTo("build.resource_limit");

@@ -41,7 +41,6 @@ public class TargetStats {
 
     private final Map<String, Map<String, LongAdder>> counts = new ConcurrentHashMap<>();
     private final AtomicBoolean dirty = new AtomicBoolean();
-    // TODO: wire to dev.tailor.store.BlobStore (being written in parallel): sink = (key, bytes) -> store.put(key, bytes)
     private volatile BiConsumer<String, byte[]> sink;
 
     public static boolean validApp(String app) {
@@ -107,6 +106,12 @@ public class TargetStats {
     /** Where {@link #flush()} writes {@link #KEY}; until a store is wired the counts live in memory only. */
     public void persistWith(BiConsumer<String, byte[]> sink) {
         this.sink = sink;
+    }
+
+    /** Persists what is left on shutdown, so a clean restart loses no counts. */
+    @jakarta.annotation.PreDestroy
+    public void close() {
+        flush();
     }
 
     @Scheduled(fixedDelayString = "${tailor.stats.persist-every:PT1M}", initialDelayString = "${tailor.stats.persist-every:PT1M}")

@@ -1,8 +1,10 @@
 package dev.tailor.store;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -48,6 +50,30 @@ public interface BlobStore {
     /** Opens the object for reading; the caller closes the stream. */
     Optional<InputStream> get(String key);
 
+    /**
+     * Opens the object from a byte offset on, for Range requests: stores that can seek (S3 with a ranged GET)
+     * override this so that the skipped bytes are never transferred. An offset at or past the end gives an empty
+     * stream; only a missing object gives empty.
+     */
+    default Optional<InputStream> get(String key, long offset) {
+        if (offset < 0) {
+            throw new IllegalArgumentException("negative offset");
+        }
+        Optional<InputStream> in = get(key);
+        if (in.isPresent() && offset > 0) {
+            try {
+                in.get().skipNBytes(offset);
+            } catch (EOFException e) {
+                closeQuietly(in.get());
+                return Optional.of(InputStream.nullInputStream());
+            } catch (IOException e) {
+                closeQuietly(in.get());
+                throw new BlobStoreException("cannot read " + key, e);
+            }
+        }
+        return in;
+    }
+
     Optional<BlobInfo> head(String key);
 
     /**
@@ -58,9 +84,25 @@ public interface BlobStore {
         return Optional.empty();
     }
 
+    /**
+     * Where clients may fetch the object directly instead of through the service (a CDN or a public bucket in
+     * front of the store), or empty when the service must stream it. Says nothing about whether the object exists.
+     */
+    default Optional<URI> publicUrl(String key) {
+        return Optional.empty();
+    }
+
     /** Every object whose key starts with the prefix, sorted by key. */
     List<BlobInfo> list(String prefix);
 
     /** @return true when an object was deleted */
     boolean delete(String key);
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // the read already failed or ended
+        }
+    }
 }

@@ -9,7 +9,10 @@ import org.springframework.context.annotation.Configuration;
 
 import tools.jackson.databind.ObjectMapper;
 
-/** Wires the embedded default: blobs on local disk under {@code tailor.data-dir}. */
+/**
+ * Chooses the blob store by {@code tailor.store.type}: {@code filesystem} (the embedded default, blobs under
+ * {@code <tailor.data-dir>/blobs}) or {@code s3} ({@code tailor.store.s3.*}, see {@link S3Settings}).
+ */
 @Configuration(proxyBeanMethods = false)
 class StoreConfig {
 
@@ -18,10 +21,17 @@ class StoreConfig {
                            @DefaultValue("100000") long documentCacheSize) {
     }
 
+    // Spring infers close() on the actual instance: the S3 store's client is closed with the context.
     @Bean
-    BlobStore blobStore(DataDir dataDir) {
-        return new FileSystemBlobStore(dataDir.path().resolve("blobs"));
+    BlobStore blobStore(StoreProperties props, DataDir dataDir, S3Settings s3) {
+        return switch (props.type()) {
+            case "filesystem" -> new FileSystemBlobStore(dataDir.path().resolve("blobs"));
+            case "s3" -> S3BlobStore.open(s3);
+            default -> throw new IllegalStateException(
+                    "tailor.store.type must be 'filesystem' or 's3', not '" + props.type() + "'");
+        };
     }
+
 
     @Bean
     Documents documents(BlobStore store, ObjectMapper json, StoreProperties props) {

@@ -1,5 +1,6 @@
 /**
  * The one place Tailor keeps state: a keyed blob store with atomic writes, and small JSON documents in it.
- * The filesystem implementation is the embedded default; every implementation passes {@code BlobStoreContract}.
+ * The filesystem implementation is the embedded default, {@code S3BlobStore} the distributed one
+ * ({@code tailor.store.type=s3}); every implementation passes {@code BlobStoreContract}.
  */
 package dev.tailor.store;

@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -38,7 +39,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             if (response.getBody() instanceof ProblemDetail problem) {
                 decorate(problem, ex, status);
             }
-            return response;
+            // An error can change the moment its cause does: no edge or client may keep it.
+            HttpHeaders withNoStore = new HttpHeaders();
+            withNoStore.addAll(response.getHeaders());
+            withNoStore.setCacheControl(CacheControl.noStore());
+            return new ResponseEntity<>(response.getBody(), withNoStore, response.getStatusCode());
         });
     }
 

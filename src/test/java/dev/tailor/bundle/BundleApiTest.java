@@ -88,6 +88,8 @@ class BundleApiTest extends ApiTestBase {
                 new Case("manifest.name_mismatch", 422, Archives.hello("other").tarGz(), GZIP),
                 new Case("manifest.sources_unmatched", 422, Archives.of()
                         .file("tailor.yaml", "name: evil\nversion: 1\nsources: [lib/*.c]\n").file("a.c", "").tarGz(), GZIP),
+                new Case("bundle.too_many_entries", 413, manyEntries(4100), GZIP),
+                new Case("bundle.bad_name", 400, Archives.hello("evil").file("src/bell\u0007.c", "x").tar(), TAR),
                 new Case("bundle.unreadable", 400, "definitely not gzip".getBytes(), GZIP),
                 new Case("bundle.unsupported_type", 415, Archives.hello("evil").tarGz(), MediaType.TEXT_PLAIN));
         for (Case c : cases) {
@@ -100,6 +102,14 @@ class BundleApiTest extends ApiTestBase {
         }
         assertThat(store.list("")).isEqualTo(before);
         authed(web.get().uri("/v1/apps/evil/bundles")).exchange().expectStatus().isNotFound();
+    }
+
+    static byte[] manyEntries(int n) {
+        Archives a = Archives.hello("evil");
+        for (int i = 0; i < n; i++) {
+            a.file("f/" + i, "");
+        }
+        return a.tarGz();
     }
 
     @Test
@@ -148,7 +158,9 @@ class BundleApiTest extends ApiTestBase {
         }
         assertThat(store.list("bundles/")).filteredOn(i -> i.key().startsWith("bundles/sha256/")).isNotEmpty();
         assertThat(store.list("meta/app-bundles/racer/")).hasSize(1);
-        assertThat(store.list(".tmp/".substring(1))).isEmpty();
+        try (var leftovers = java.nio.file.Files.list(DATA_DIR.resolve("blobs/.tmp"))) {
+            assertThat(leftovers).as("no temporary files left behind").isEmpty();
+        }
     }
 
     @Test

@@ -27,6 +27,18 @@ class FileSystemBlobStoreTest extends BlobStoreContract {
     }
 
     @Test
+    void getFromAnOffset_skipsTheHead_andPastTheEndIsEmpty() throws Exception {
+        store.put("ranged", stream("0123456789"));
+        try (var in = store.get("ranged", 7).orElseThrow()) {
+            assertThat(new String(in.readAllBytes())).isEqualTo("789");
+        }
+        try (var in = store.get("ranged", 11).orElseThrow()) {
+            assertThat(in.readAllBytes()).isEmpty();
+        }
+        assertThat(store.get("missing", 3)).isEmpty();
+    }
+
+    @Test
     void halfWrittenTempFilesFromACrash_areInvisible_andRemovedAtStart() throws Exception {
         Path tmp = dir.resolve("blobs/.tmp/3f2a-crashed-write");
         Files.writeString(tmp, "partial");

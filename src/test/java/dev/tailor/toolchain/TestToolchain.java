@@ -100,7 +100,7 @@ final class TestToolchain {
     /** A one-file bundle written from a string, for runtime behaviour the examples do not show. */
     static Path bundle(String name, String source) {
         try {
-            Files.createDirectories(CACHE); // a test that runs before any compile finds no cache yet
+            Files.createDirectories(CACHE);
             Path dir = Files.createTempDirectory(CACHE, name + "-");
             Files.createDirectories(dir.resolve("src"));
             Files.writeString(dir.resolve("src/" + name + ".c"), source);

@@ -12,6 +12,7 @@ class ErrorsApiTest extends ApiTestBase {
     void unknownPath_is404Problem() {
         web.get().uri("/v1/nothing/here").exchange().expectStatus().isNotFound()
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectHeader().valueEquals("Cache-Control", "no-store")
                 .expectBody().jsonPath("$.code").isEqualTo("http.not_found").jsonPath("$.trace").doesNotExist();
     }
 

@@ -276,11 +276,11 @@ class BuildApiTest extends ApiTestBase {
         String digest = upload("metered", app("metered", "int main(void){return 5;}\n"));
         post("{\"bundle\":\"" + digest + "\",\"target\":\"x86_64-v1\"}", "60", 200);
 
-        String text = web.get().uri("/actuator/prometheus").exchange().expectStatus().isOk().expectBody(String.class)
-                .returnResult().getResponseBody();
-        assertThat(text).contains("tailor_builds_started_total{arch=\"x86_64\",target=\"x86_64-v1\"")
+        // a success is answered once its image is stored; the build is counted as finished after its record
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(web.get().uri("/actuator/prometheus")
+                .exchange().expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody()).contains("tailor_builds_started_total{arch=\"x86_64\",target=\"x86_64-v1\"")
                 .contains("tailor_builds_finished_total{code=\"none\",result=\"succeeded\"")
                 .contains("tailor_builds_duration_seconds_count")
-                .contains("tailor_builds_queue_depth{arch=\"aarch64\"}");
+                .contains("tailor_builds_queue_depth{arch=\"aarch64\"}"));
     }
 }

@@ -52,7 +52,8 @@ final class SandboxedRunner implements CommandRunner {
     private static final int SIGKILL = 9;
     private static final int MAX_OUTPUT_CHARS = 64 * 1024;
     /** LLVM's crash reports list host library paths and addresses: noise in a user's log. */
-    private static final Pattern STACK_LINE = Pattern.compile("(?m)^( *#\\d+ 0x[0-9a-f]+ .*|Stack dump:|\\d+\\.\\t.*)\\n?");
+    private static final Pattern STACK_LINE = Pattern.compile("(?m)^( *#\\d+ 0x[0-9a-f]+ .*|Stack dump.*|\\d+\\.\\t.*"
+            + "|\\S+\\(.*\\)\\[0x[0-9a-f]+\\])\\n?");
     private static final Pattern OOM = Pattern.compile("out of memory|bad_alloc|Cannot allocate memory|"
             + "Resource temporarily unavailable|LLVM ERROR: .*alloc");
 
@@ -130,7 +131,9 @@ final class SandboxedRunner implements CommandRunner {
         List<String> cmd = new ArrayList<>(List.of("bwrap", "--die-with-parent", "--unshare-all", "--new-session",
                 "--hostname", "tailor", "--clearenv", "--setenv", "PATH", "/usr/bin", "--setenv", "LC_ALL", "C",
                 "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
-                "--symlink", "usr/bin", "/bin", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"));
+                "--symlink", "usr/bin", "/bin", "--tmpfs", "/tmp"));
+        // No /proc and no /dev: clang and ld.lld need neither, and both would let a source #include host facts
+        // (/proc/version, /proc/cpuinfo) or endless input (/dev/zero).
         mounts.forEach((host, inside) -> {
             cmd.addAll(List.of(inside.equals(OUT) ? "--bind" : "--ro-bind", host, inside));
         });

@@ -102,6 +102,11 @@ public final class ImageCompiler implements AutoCloseable {
         return toolchains;
     }
 
+    /** Runtime sources and compiled runtime objects: what a sandboxed build must be able to read. */
+    public Path cacheDir() {
+        return cacheDir;
+    }
+
     /**
      * The toolchain id: sha256 over the clang and ld.lld version strings, the runtime sources, this architecture's
      * toolchain description ({@link Toolchain#buildInputs}) and the target's catalog entry (its id, architecture
@@ -133,6 +138,16 @@ public final class ImageCompiler implements AutoCloseable {
     }
 
     public CompileResult compile(CompileRequest request, Target target, Path workDir) {
+        return compile(request, target, workDir, runner);
+    }
+
+    /**
+     * Like {@link #compile(CompileRequest, Target, Path)}, but every command that reads the request's sources or
+     * writes into the work directory runs through {@code bundleRunner} (a sandbox for hostile bundles). The
+     * runtime, which is Tailor's own code compiled once into the shared cache, still goes through this compiler's
+     * runner: a sandbox for one bundle must not be able to write the cache every later build links.
+     */
+    public CompileResult compile(CompileRequest request, Target target, Path workDir, CommandRunner bundleRunner) {
         long start = System.nanoTime();
         Toolchain tc = toolchains.forArch(target.arch());
         RuntimeSources rt = sources();
@@ -146,8 +161,8 @@ public final class ImageCompiler implements AutoCloseable {
         // The runtime (usually cached), the per-build unit and the app's sources all compile at once.
         CompletableFuture<RuntimeObjects> runtime = runtime(tc, target, rt);
         List<String> appFlags = appFlags(tc, target, request);
-        List<Job> jobs = new ArrayList<>(perBuildJobs(request, target, tc, rt, work));
-        jobs.addAll(appJobs(request, appFlags, tc, rt, work));
+        List<Job> jobs = new ArrayList<>(perBuildJobs(request, target, tc, rt, work, bundleRunner));
+        jobs.addAll(appJobs(request, appFlags, tc, rt, work, bundleRunner));
 
         StringBuilder log = new StringBuilder();
         StringBuilder diagnostics = new StringBuilder();
@@ -180,7 +195,7 @@ public final class ImageCompiler implements AutoCloseable {
         link.addAll(List.of("-T", rt.root().resolve(tc.linkerScript()).toString(), "-o", image));
         rto.objects().forEach(o -> link.add(o.toString()));
         jobs.forEach(j -> link.add(j.object()));
-        Step linked = join(run(link, work));
+        Step linked = join(run(bundleRunner, link, work));
         log.append(linked.transcript());
         if (!linked.result().succeeded()) {
             throw new CompileFailedException("link failed", linked.result().stderr() + linked.result().stdout(),
@@ -197,7 +212,7 @@ public final class ImageCompiler implements AutoCloseable {
 
     /** The app's sources, from their root with relative paths, so nothing about the host directory leaks. */
     private List<Job> appJobs(CompileRequest request, List<String> appFlags, Toolchain tc, RuntimeSources rt,
-                              Path work) {
+                              Path work, CommandRunner bundleRunner) {
         List<Job> jobs = new ArrayList<>();
         for (int i = 0; i < request.sources().size(); i++) {
             String src = request.sources().get(i);
@@ -208,14 +223,14 @@ public final class ImageCompiler implements AutoCloseable {
             argv.add("-ffile-prefix-map=" + request.sourceRoot() + "=.");
             argv.add("-ffile-prefix-map=" + rt.root() + "=" + RUNTIME_PREFIX);
             argv.addAll(List.of("-c", src, "-o", work.resolve(obj).toString()));
-            jobs.add(new Job(obj, run(argv, request.sourceRoot())));
+            jobs.add(new Job(obj, run(bundleRunner, argv, request.sourceRoot())));
         }
         return jobs;
     }
 
     /** The runtime unit that carries this build's banner values and heap size. */
     private List<Job> perBuildJobs(CompileRequest request, Target target, Toolchain tc, RuntimeSources rt,
-                                   Path work) {
+                                   Path work, CommandRunner bundleRunner) {
         List<Job> jobs = new ArrayList<>();
         for (String src : tc.perBuildSources()) {
             String obj = "obj/tailor-" + objectName(src);
@@ -225,7 +240,7 @@ public final class ImageCompiler implements AutoCloseable {
             argv.add("-DTAILOR_APP_NAME=\"" + request.appName() + "\"");
             argv.add("-DTAILOR_HEAP_SIZE=" + request.heapBytes());
             argv.addAll(List.of("-c", src, "-o", work.resolve(obj).toString()));
-            jobs.add(new Job(obj, run(argv, rt.root())));
+            jobs.add(new Job(obj, run(bundleRunner, argv, rt.root())));
         }
         return jobs;
     }
@@ -301,7 +316,7 @@ public final class ImageCompiler implements AutoCloseable {
             for (int i = 0; i < srcs.size(); i++) {
                 List<String> argv = runtimeCompile(tc, tuned.get(i) ? target.cflags() : tc.plainCflags(), rt);
                 argv.addAll(List.of("-c", srcs.get(i), "-o", tmp.resolve(names.get(i)).toString()));
-                steps.add(run(argv, rt.root()));
+                steps.add(run(runner, argv, rt.root()));
             }
             return CompletableFuture.allOf(steps.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
                 StringBuilder log = new StringBuilder();
@@ -351,9 +366,9 @@ public final class ImageCompiler implements AutoCloseable {
         }
     }
 
-    private CompletableFuture<Step> run(List<String> argv, Path cwd) {
+    private CompletableFuture<Step> run(CommandRunner with, List<String> argv, Path cwd) {
         List<String> copy = List.copyOf(argv);
-        return CompletableFuture.supplyAsync(() -> new Step(copy, runner.run(copy, cwd, COMMAND_TIMEOUT)), executor);
+        return CompletableFuture.supplyAsync(() -> new Step(copy, with.run(copy, cwd, COMMAND_TIMEOUT)), executor);
     }
 
     private RuntimeSources sources() {

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Time from POST /v1/builds to a succeeded build, for fresh hello builds (each with a different define, so each is
+# a new build key), beside the bare clang and ld.lld commands of the same build with the runtime cached, replayed
+# from the build's own log without the service or the sandbox. Prints both medians and their ratio (goal < 1.3).
+#
+#   bench/build-latency.sh [iterations]      (default 15; needs java 17, curl, python3; builds the jar if missing)
+#
+# Environment: PORT (default 18089), TARGET (default x86_64-v3), JAR (default target/tailor-*.jar).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${1:-15}
+PORT=${PORT:-18089}
+TARGET=${TARGET:-x86_64-v3}
+JAR=${JAR:-$(ls target/tailor-*.jar 2>/dev/null | grep -v original | head -1 || true)}
+if [ -z "$JAR" ]; then
+  ./mvnw -B -q -o -DskipTests package
+  JAR=$(ls target/tailor-*.jar | grep -v original | head -1)
+fi
+WORK=$(mktemp -d /tmp/tailor-bench.XXXXXX)
+DATA=$WORK/data
+java -jar "$JAR" --server.port="$PORT" --server.address=127.0.0.1 --tailor.data-dir="$DATA" \
+  --logging.level.root=WARN >"$WORK/service.log" 2>&1 &
+PID=$!
+trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true; [ -n "${KEEP:-}" ] || rm -rf "$WORK"' EXIT
+for _ in $(seq 1 120); do
+  curl -sf "http://127.0.0.1:$PORT/actuator/health" >/dev/null 2>&1 && break
+  sleep 0.5
+done
+TOKEN=$(cat "$DATA/admin-token")
+API="http://127.0.0.1:$PORT"
+now() { date +%s%N; }
+
+upload() { # $1 = exit code define; prints the bundle digest
+  local dir=$WORK/bundle-$1
+  mkdir -p "$dir/src"
+  cp examples/hello/src/hello.c "$dir/src/"
+  printf 'name: hello\nversion: 1.0.0\nsources: [src/*.c]\noptimize: size\ndefines: {EXIT_CODE: "%s"}\n' "$1" >"$dir/tailor.yaml"
+  tar -C "$dir" -cf "$dir.tar" tailor.yaml src
+  curl -sf -X POST -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/x-tar' --data-binary "@$dir.tar" \
+    "$API/v1/apps/hello/bundles" | python3 -c 'import json,sys; print(json.load(sys.stdin)["digest"])'
+}
+
+build() { # $1 = bundle digest; prints "<ms> <build id>"
+  local t0 t1 body
+  t0=$(now)
+  body=$(curl -sf -X POST -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    -d "{\"bundle\":\"$1\",\"target\":\"$TARGET\"}" "$API/v1/builds?wait=60")
+  t1=$(now)
+  echo "$body" | python3 -c 'import json,sys; r=json.load(sys.stdin); assert r["status"]=="succeeded", r' >&2
+  echo "$(( (t1 - t0) / 1000000 )) $(echo "$body" | python3 -c 'import json,sys; r=json.load(sys.stdin); print(r["id"], r["durationMs"])')"
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+# warm-up: compiles and caches the runtime for the target, warms the JVM
+WARM_ID=""
+for i in $(seq 1001 1010); do read -r _ WARM_ID _ < <(build "$(upload $i)"); done
+
+# The bare commands: the warm-up build's own commands, from its log, with the sandbox paths mapped back to host
+# paths; replayed like the driver runs them: the compiles in parallel, then the link.
+LOG=$(curl -sf -H "Authorization: Bearer $TOKEN" "$API/v1/builds/$WARM_ID/log")
+SRC=$WORK/bare/src
+mkdir -p "$SRC" "$WORK/bare/out/obj"
+cp -r "$WORK/bundle-1010/." "$SRC/"
+mapfile -t CMDS < <(echo "$LOG" | sed -n 's/^\$ //p' | sed -e "s#/tailor/cache#$DATA/toolchains#g" \
+  -e "s#cd /src #cd $SRC #g" -e "s#/src=#$SRC=#g" -e "s#cd /out #cd $WORK/bare/out #g" -e "s# /out/# $WORK/bare/out/#g")
+bare() {
+  rm -rf "$WORK/bare/out/obj"/* "$WORK/bare/out/image.elf"
+  local t0 t1 pids=() c p
+  t0=$(now)
+  for c in "${CMDS[@]}"; do
+    case "$c" in *ld.lld*) ;; *) bash -c "$c" >/dev/null & pids+=($!) ;; esac
+  done
+  for p in "${pids[@]}"; do wait "$p"; done
+  for c in "${CMDS[@]}"; do
+    case "$c" in *ld.lld*) bash -c "$c" >/dev/null ;; esac
+  done
+  t1=$(now)
+  echo $(( (t1 - t0) / 1000000 ))
+}
+
+# Interleaved, so both sides see the same machine load.
+API_MS=()
+WORKER_MS=()
+BARE_MS=()
+for i in $(seq 1 "$N"); do
+  digest=$(upload "$i")
+  LAST=$(build "$digest")
+  read -r ms _ worker <<<"$LAST"
+  API_MS+=("$ms")
+  WORKER_MS+=("$worker")
+  BARE_MS+=("$(bare)")
+done
+test -s "$WORK/bare/out/image.elf"
+
+API_MED=$(printf '%s\n' "${API_MS[@]}" | median)
+WORKER_MED=$(printf '%s\n' "${WORKER_MS[@]}" | median)
+BARE_MED=$(printf '%s\n' "${BARE_MS[@]}" | median)
+echo "target $TARGET, $N fresh hello builds"
+echo "POST /v1/builds -> succeeded: median ${API_MED} ms   (all: ${API_MS[*]})"
+echo "  worker, start to linked image (the record's durationMs): median ${WORKER_MED} ms"
+echo "bare clang + ld.lld:          median ${BARE_MED} ms   (all: ${BARE_MS[*]})"
+python3 -c "print('ratio: %.2fx (goal < 1.3x); worker alone: %.2fx' % ($API_MED / $BARE_MED, $WORKER_MED / $BARE_MED))"
+if [ -n "${KEEP:-}" ]; then # per-command times of the last build, from its log
+  curl -sf -H "Authorization: Bearer $TOKEN" "$API/v1/builds/$(echo "$LAST" | cut -d' ' -f2)/log" | grep -E '^# |  # [0-9]+ ms$'
+fi

@@ -1,0 +1,48 @@
+package dev.tailor.build;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.tailor.bundle.BundleService;
+import dev.tailor.store.Documents;
+import dev.tailor.target.TargetCatalog;
+import dev.tailor.toolchain.ImageCompiler;
+import io.micrometer.core.instrument.MeterRegistry;
+
+@Configuration(proxyBeanMethods = false)
+class BuildConfiguration {
+
+    /**
+     * @param workersPerArch builds that run at once per architecture (in-process dispatcher)
+     * @param queueCapacity  builds that may wait per architecture before requests get 503
+     * @param prebuildTop    how many of the app's most requested targets a release prebuilds, beside the baselines
+     * @param maxWait        the longest {@code ?wait=} a POST /v1/builds may ask for, in seconds
+     */
+    @ConfigurationProperties("tailor.builds")
+    record BuildProperties(@DefaultValue("2") int workersPerArch, @DefaultValue("100") int queueCapacity,
+                           @DefaultValue("3") int prebuildTop, @DefaultValue("120") int maxWait) {
+    }
+
+    @Bean
+    BuildRecords buildRecords(Documents documents) {
+        return new BuildRecords(documents);
+    }
+
+    @Bean(destroyMethod = "close")
+    BuildDispatcher buildDispatcher(BuildExecutor executor, BuildProperties props) {
+        return new InProcessDispatcher(executor, props.workersPerArch(), props.queueCapacity());
+    }
+
+    @Bean
+    BuildMetrics buildMetrics(MeterRegistry registry) {
+        return new BuildMetrics(registry);
+    }
+
+    @Bean
+    Builds builds(BuildRecords records, BuildDispatcher dispatcher, BundleService bundles, TargetCatalog catalog,
+                  ImageCompiler compiler, BuildMetrics metrics) {
+        return new Builds(records, dispatcher, bundles, catalog, compiler::toolchainId, metrics);
+    }
+}

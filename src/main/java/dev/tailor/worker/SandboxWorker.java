@@ -1,0 +1,287 @@
+package dev.tailor.worker;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Stream;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.tailor.build.BuildExecutor;
+import dev.tailor.build.BuildJob;
+import dev.tailor.build.BuildListener;
+import dev.tailor.build.BuildRecord;
+import dev.tailor.build.BuildRecords;
+import dev.tailor.bundle.BundleDocument;
+import dev.tailor.bundle.BundleService;
+import dev.tailor.bundle.Manifest;
+import dev.tailor.signing.Signer;
+import dev.tailor.store.BlobStore;
+import dev.tailor.store.Digest;
+import dev.tailor.target.Target;
+import dev.tailor.target.TargetCatalog;
+import dev.tailor.toolchain.CompileFailedException;
+import dev.tailor.toolchain.CompileRequest;
+import dev.tailor.toolchain.CompileResult;
+import dev.tailor.toolchain.ImageCompiler;
+import dev.tailor.toolchain.Optimize;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Runs a build: bundle from the store, unpacked into a private directory, compiled in the sandbox, then the image,
+ * its signature and provenance stored (first write of an image key wins), then the log, then the final record.
+ * Every failure of the build becomes a failed record with its own code, never an exception.
+ */
+public final class SandboxWorker implements BuildExecutor {
+
+    private static final Logger log = LoggerFactory.getLogger(SandboxWorker.class);
+    private static final long MAX_UNPACKED = 256L * 1024 * 1024;
+
+    private final BuildRecords records;
+    private final BlobStore store;
+    private final BundleService bundles;
+    private final TargetCatalog catalog;
+    private final ImageCompiler compiler;
+    private final Signer signer;
+    private final ObjectMapper json;
+    private final SandboxLimits limits;
+    private final boolean isolate;
+    private final Path workRoot;
+    private final Clock clock = Clock.systemUTC();
+    /** Store writes of one build run side by side: they only wait for the disk. */
+    private final ExecutorService writers = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "build-store-writer");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** The signed statement stored beside each image: what went in, how, and when. */
+    public record Provenance(String type, BuildRecord.Image image, String build, Digest bundle, String app,
+                             String target, String arch, String toolchain, List<String> flags, Instant startedAt,
+                             Instant finishedAt, Long durationMs, String keyId) {
+    }
+
+    /** A failure of the build's inputs or limits, carried to the one place that writes the failed record. */
+    private static final class BuildFailure extends Exception {
+        final BuildRecord.BuildError error;
+
+        BuildFailure(String code, String detail, List<BuildRecord.Diagnostic> diagnostics) {
+            super(detail, null, false, false);
+            this.error = new BuildRecord.BuildError(code, detail, diagnostics);
+        }
+    }
+
+    /**
+     * @param isolate  false compiles without bubblewrap (machines without it; trusted bundles only)
+     * @param workRoot private build directories are made here, and it is emptied now: leftovers of a crash
+     */
+    public SandboxWorker(BuildRecords records, BlobStore store, BundleService bundles, TargetCatalog catalog,
+                         ImageCompiler compiler, Signer signer, ObjectMapper json, SandboxLimits limits,
+                         boolean isolate, Path workRoot) {
+        this.records = records;
+        this.store = store;
+        this.bundles = bundles;
+        this.catalog = catalog;
+        this.compiler = compiler;
+        this.signer = signer;
+        this.json = json;
+        this.limits = limits;
+        this.isolate = isolate;
+        this.workRoot = workRoot.toAbsolutePath().normalize();
+        deleteTree(this.workRoot);
+        if (!isolate) {
+            log.warn("builds run WITHOUT a sandbox (tailor.worker.sandbox=none): only for trusted bundles");
+        }
+    }
+
+    /** Stops the store-writer threads (they are daemons; this is for tests that make many workers). */
+    public void close() {
+        writers.shutdown();
+    }
+
+    @Override
+    public BuildRecord execute(BuildJob job, BuildListener events) {
+        Instant started = clock.instant();
+        // No running record is written here: the queued one already marks the key as claimed (and stale after a
+        // crash), the started event tells every replica, and a store write would only delay the compile.
+        events.started(job, started);
+        BuildLog buildLog = new BuildLog(line -> events.log(job.key(), line));
+        buildLog.add("# tailor build " + job.key() + ": " + job.app() + " " + job.bundle() + " for " + job.target()
+                + " (attempt " + job.attempt() + ", " + job.priority().name().toLowerCase() + ")");
+        Path dir = workRoot.resolve(job.key() + "-" + UUID.randomUUID());
+        BuildRecord result;
+        try {
+            result = build(job, started, dir, buildLog);
+            events.imageStored(result);
+        } catch (BuildFailure f) {
+            buildLog.add("# failed: " + f.error.code() + ": " + f.error.detail());
+            result = BuildRecord.failed(job, started, clock.instant(), f.error, null);
+        } finally {
+            deleteTree(dir);
+        }
+        // The log and the record side by side: the live log serves readers until the dispatcher reports the end.
+        BuildRecord done = result;
+        join(CompletableFuture.allOf(
+                CompletableFuture.runAsync(() -> records.writeLog(done.key(), buildLog.text()), writers),
+                CompletableFuture.runAsync(() -> records.write(done), writers)));
+        return result;
+    }
+
+    private BuildRecord build(BuildJob job, Instant started, Path dir, BuildLog buildLog) throws BuildFailure {
+        Target target = catalog.find(job.target())
+                .orElseThrow(() -> new BuildFailure("build.unknown_target", "This worker has no target " + job.target(), null));
+        if (!compiler.toolchainId(target).equals(job.toolchain())) {
+            // a worker with another compiler or runtime would store an image under a key that names other inputs
+            throw new BuildFailure("build.toolchain_mismatch", "This worker's toolchain for " + target.id() + " is "
+                    + compiler.toolchainId(target) + ", not " + job.toolchain(), null);
+        }
+        BundleDocument bundle = bundles.find(job.bundle()).orElseThrow(() -> new BuildFailure("build.bundle_missing",
+                "The bundle " + job.bundle() + " is not in the store", null));
+        Path src = dir.resolve("src");
+        Path out = dir.resolve("out");
+        try {
+            Files.createDirectories(out);
+            Optional<InputStream> archive = bundles.openArchive(job.bundle());
+            if (archive.isEmpty()) {
+                throw new BuildFailure("build.bundle_missing", "The archive of bundle " + job.bundle() + " is missing", null);
+            }
+            try (InputStream in = archive.get()) {
+                BundleUnpacker.unpack(in, src, MAX_UNPACKED);
+            }
+        } catch (IOException e) {
+            throw new BuildFailure("build.bad_bundle", "The bundle could not be unpacked: " + e.getMessage(), null);
+        }
+        buildLog.add("# unpacked in " + java.time.Duration.between(started, clock.instant()).toMillis() + " ms");
+        CompileRequest request = request(bundle.manifest(), src, job);
+        buildLog.add("# sources: " + String.join(" ", request.sources()));
+        SandboxedRunner runner = new SandboxedRunner(isolate, limits, src, out, compiler.cacheDir(), buildLog::add);
+        CompileResult compiled;
+        try {
+            compiled = compiler.compile(request, target, out, runner);
+        } catch (CompileFailedException e) {
+            Optional<SandboxedRunner.Hit> hit = runner.hit();
+            if (hit.isPresent()) {
+                throw new BuildFailure(hit.get().code, capitalise(hit.get().detail) + limitsText(), null);
+            }
+            boolean link = e.getMessage() != null && e.getMessage().startsWith("link");
+            throw new BuildFailure(link ? "build.link_error" : "build.compile_error",
+                    link ? "Linking failed" : "Compilation failed", Diagnostics.parse(e.diagnostics()));
+        } catch (RuntimeException e) {
+            log.error("build {} failed in the toolchain", job.key(), e);
+            throw new BuildFailure("build.toolchain_error", "The toolchain failed: " + e.getClass().getSimpleName(), null);
+        }
+        byte[] image;
+        try {
+            if (Files.size(compiled.image()) > limits.outputBytes()) {
+                throw new BuildFailure("build.output_too_large", "The image is larger than the output limit" + limitsText(), null);
+            }
+            image = Files.readAllBytes(compiled.image());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Digest digest = Digest.of(Digest.sha256().digest(image));
+        BuildRecord.Image img = BuildRecord.Image.of(digest, image.length);
+        Instant compiledAt = clock.instant();
+        Instant finished = clock.instant();
+        BuildRecord ok = BuildRecord.succeeded(job, started, finished, img, compiled.appFlags());
+        Provenance p = new Provenance("https://tailor.dev/provenance/v1", img, job.key(), job.bundle(), job.app(),
+                job.target(), job.arch(), job.toolchain(), compiled.appFlags(), started, finished, ok.durationMs(),
+                signer.keyId());
+        byte[] signature = signer.sign(image);
+        byte[] provenance = signer.envelope(Signer.PROVENANCE_TYPE, json.writeValueAsBytes(p));
+        buildLog.add("# image " + digest + " (" + image.length + " bytes), signed by key " + signer.keyId() + ", "
+                + ok.durationMs() + " ms");
+        // Image, signature and provenance at once (each write waits for its fsync), all before (in execute) the
+        // record: a record claiming success always finds its image. The first write of an image key wins, and
+        // equal inputs give equal bytes anyway.
+        join(CompletableFuture.allOf(
+                CompletableFuture.runAsync(() -> store.putIfAbsent(BuildRecords.imageKey(digest),
+                        new ByteArrayInputStream(image)), writers),
+                CompletableFuture.runAsync(() -> store.putIfAbsent(BuildRecords.signatureKey(digest),
+                        new ByteArrayInputStream(signature)), writers),
+                CompletableFuture.runAsync(() -> store.putIfAbsent(BuildRecords.provenanceKey(digest),
+                        new ByteArrayInputStream(provenance)), writers)));
+        buildLog.add("# compiled in " + java.time.Duration.between(started, compiledAt).toMillis() + " ms; image stored in "
+                + java.time.Duration.between(compiledAt, clock.instant()).toMillis() + " ms");
+        return ok;
+    }
+
+    private String limitsText() {
+        return " (limits: " + limits.wallClock().toSeconds() + " s per command, " + limits.memoryBytes() / (1024 * 1024)
+                + " MiB memory, " + limits.fileBytes() / (1024 * 1024) + " MiB per file, "
+                + limits.outputBytes() / (1024 * 1024) + " MiB output)";
+    }
+
+    /** The manifest's globs expanded against the unpacked bundle, in the driver's terms. */
+    private static CompileRequest request(Manifest m, Path src, BuildJob job) throws BuildFailure {
+        List<String> sources = new ArrayList<>();
+        List<String> files;
+        try (Stream<Path> walk = Files.walk(src)) {
+            files = walk.filter(Files::isRegularFile).map(p -> src.relativize(p).toString()).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        for (String glob : m.sources()) {
+            PathMatcher pm = FileSystems.getDefault().getPathMatcher("glob:" + glob);
+            files.stream().filter(f -> pm.matches(Path.of(f))).filter(f -> f.endsWith(".c") || f.endsWith(".S"))
+                    .forEach(sources::add);
+        }
+        if (sources.isEmpty()) {
+            throw new BuildFailure("build.no_sources", "No .c or .S file matches the manifest's sources " + m.sources(), null);
+        }
+        Map<String, String> defines = new LinkedHashMap<>(m.defines());
+        try {
+            return new CompileRequest(src, sources, m.include(), defines, Optimize.valueOf(m.optimize().name()),
+                    m.heapBytes(), m.name(), job.key());
+        } catch (IllegalArgumentException e) {
+            throw new BuildFailure("build.invalid_bundle", "The bundle cannot be built: " + e.getMessage(), null);
+        }
+    }
+
+    private static void join(CompletableFuture<Void> writes) {
+        try {
+            writes.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    private static String capitalise(String s) {
+        return Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            log.warn("cannot delete {}: {}", dir, e.toString());
+        }
+    }
+}

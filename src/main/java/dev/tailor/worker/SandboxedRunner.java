@@ -1,0 +1,179 @@
+package dev.tailor.worker;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import dev.tailor.toolchain.CommandRunner;
+import dev.tailor.toolchain.LocalCommandRunner;
+
+/**
+ * Runs one build's commands in bubblewrap. The driver names host paths; this runner maps them onto fixed sandbox
+ * paths ({@code /src}, {@code /out}, {@code /tailor/cache}) in every argument, so the command lines, the log and
+ * the image are the same wherever the data directory is, and the sandbox contains nothing else of the host but
+ * {@code /usr}, read-only.
+ *
+ * <p>It also remembers the first limit a command hit, so the worker can tell a timeout or an oversized output
+ * from a compile error (the driver only sees a failed command), and refuses further commands once a limit was hit.
+ */
+final class SandboxedRunner implements CommandRunner {
+
+    /** Why a command was stopped by the sandbox rather than failing on its own. */
+    enum Hit {
+        TIMEOUT("build.timeout", "a command ran longer than the time limit"),
+        OUTPUT("build.output_too_large", "the build wrote more than the output limit"),
+        RESOURCE("build.resource_limit", "a command exceeded a memory or process limit");
+
+        final String code;
+        final String detail;
+
+        Hit(String code, String detail) {
+            this.code = code;
+            this.detail = detail;
+        }
+    }
+
+    static final String SRC = "/src";
+    static final String OUT = "/out";
+    static final String CACHE = "/tailor/cache";
+    private static final int SIGXCPU = 24;
+    private static final int SIGXFSZ = 25;
+    private static final int SIGKILL = 9;
+    private static final int MAX_OUTPUT_CHARS = 64 * 1024;
+    /** LLVM's crash reports list host library paths and addresses: noise in a user's log. */
+    private static final Pattern STACK_LINE = Pattern.compile("(?m)^( *#\\d+ 0x[0-9a-f]+ .*|Stack dump.*|\\d+\\.\\t.*"
+            + "|\\S+\\(.*\\)\\[0x[0-9a-f]+\\])\\n?");
+    private static final Pattern OOM = Pattern.compile("out of memory|bad_alloc|Cannot allocate memory|"
+            + "Resource temporarily unavailable|LLVM ERROR: .*alloc");
+
+    private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_./=:,+@%-]+");
+
+    private final boolean isolate;
+    private final SandboxLimits limits;
+    private final Path out;
+    private final Map<String, String> mounts = new LinkedHashMap<>();
+    private final Consumer<String> transcript;
+    private final LocalCommandRunner local = new LocalCommandRunner();
+    private final AtomicReference<Hit> hit = new AtomicReference<>();
+
+    /**
+     * @param isolate    false runs the commands directly (no bubblewrap, no path mapping): only for trusted sources
+     * @param transcript receives each command and its output, with sandbox paths
+     */
+    SandboxedRunner(boolean isolate, SandboxLimits limits, Path src, Path out, Path cache, Consumer<String> transcript) {
+        this.isolate = isolate;
+        this.limits = limits;
+        this.out = out.toAbsolutePath().normalize();
+        this.transcript = transcript;
+        // longest host path first, so nested directories map before their parents
+        List<Map.Entry<String, String>> m = new ArrayList<>(List.of(
+                Map.entry(src.toAbsolutePath().normalize().toString(), SRC),
+                Map.entry(this.out.toString(), OUT),
+                Map.entry(cache.toAbsolutePath().normalize().toString(), CACHE)));
+        m.sort(Comparator.comparingInt((Map.Entry<String, String> e) -> e.getKey().length()).reversed());
+        m.forEach(e -> mounts.put(e.getKey(), e.getValue()));
+    }
+
+    Optional<Hit> hit() {
+        return Optional.ofNullable(hit.get());
+    }
+
+    @Override
+    public Result run(List<String> argv, Path workingDir, Duration timeout) {
+        List<String> mapped = isolate ? argv.stream().map(this::map).toList() : argv;
+        if (hit.get() != null) {
+            return new Result(126, "", "not run: " + hit.get().detail + "\n", false);
+        }
+        Duration limit = timeout.compareTo(limits.wallClock()) < 0 ? timeout : limits.wallClock();
+        long t0 = System.nanoTime();
+        Result r = local.run(isolate ? sandboxed(mapped, map(workingDir.toAbsolutePath().normalize().toString()))
+                : mapped, isolate ? out : workingDir, limit);
+        Hit h = classify(r);
+        if (h == null && outputSize() > limits.outputBytes()) {
+            h = Hit.OUTPUT;
+        }
+        if (h != null) {
+            hit.compareAndSet(null, h);
+        }
+        String stdout = clean(r.stdout());
+        String stderr = clean(r.stderr()) + (h == null ? "" : "tailor: stopped: " + h.detail + "\n");
+        String cwd = isolate ? map(workingDir.toAbsolutePath().normalize().toString()) : workingDir.toString();
+        transcript.accept("$ cd " + cwd + " && " + String.join(" ", mapped.stream().map(SandboxedRunner::quote).toList())
+                + "  # " + (System.nanoTime() - t0) / 1_000_000 + " ms\n" + stdout + stderr);
+        return new Result(r.exitCode(), stdout, stderr, r.timedOut());
+    }
+
+    private Hit classify(Result r) {
+        if (r.timedOut() || r.exitCode() == 128 + SIGXCPU) {
+            return Hit.TIMEOUT;
+        }
+        if (r.exitCode() == 128 + SIGXFSZ || r.stderr().contains("File size limit exceeded")) {
+            return Hit.OUTPUT;
+        }
+        if (r.exitCode() == 128 + SIGKILL || (r.exitCode() != 0 && OOM.matcher(r.stderr()).find())) {
+            return Hit.RESOURCE;
+        }
+        return null;
+    }
+
+    private List<String> sandboxed(List<String> argv, String cwd) {
+        List<String> cmd = new ArrayList<>(List.of("bwrap", "--die-with-parent", "--unshare-all", "--new-session",
+                "--hostname", "tailor", "--clearenv", "--setenv", "PATH", "/usr/bin", "--setenv", "LC_ALL", "C",
+                "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
+                "--symlink", "usr/bin", "/bin", "--tmpfs", "/tmp"));
+        // No /proc and no /dev: clang and ld.lld need neither, and both would let a source #include host facts
+        // (/proc/version, /proc/cpuinfo) or endless input (/dev/zero).
+        mounts.forEach((host, inside) -> {
+            cmd.addAll(List.of(inside.equals(OUT) ? "--bind" : "--ro-bind", host, inside));
+        });
+        cmd.addAll(List.of("--chdir", cwd, "--", "/usr/bin/prlimit", "--cpu=" + limits.cpuSeconds(),
+                "--as=" + limits.memoryBytes(), "--fsize=" + limits.fileBytes(), "--nproc=" + limits.processes(),
+                "--core=0", "--"));
+        cmd.addAll(argv);
+        return cmd;
+    }
+
+    /** Host paths to sandbox paths, anywhere in an argument ({@code -ffile-prefix-map=<host>=.} included). */
+    String map(String arg) {
+        String s = arg;
+        for (Map.Entry<String, String> m : mounts.entrySet()) {
+            s = s.replace(m.getKey(), m.getValue());
+        }
+        return s;
+    }
+
+    private long outputSize() {
+        try (Stream<Path> files = Files.walk(out)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> {
+                try {
+                    return Files.size(p);
+                } catch (IOException e) {
+                    return 0;
+                }
+            }).sum();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** Shell quoting, so each logged command can be pasted into a shell (the bench replays them). */
+    static String quote(String arg) {
+        return SAFE.matcher(arg).matches() ? arg : "'" + arg.replace("'", "'\\''") + "'";
+    }
+
+    private static String clean(String s) {
+        String c = STACK_LINE.matcher(s).replaceAll("");
+        return c.length() > MAX_OUTPUT_CHARS ? c.substring(0, MAX_OUTPUT_CHARS) + "\n[output cut]\n" : c;
+    }
+}

@@ -1,0 +1,51 @@
+package dev.tailor.worker;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.util.unit.DataSize;
+
+import dev.tailor.build.BuildRecords;
+import dev.tailor.bundle.BundleService;
+import dev.tailor.signing.Signer;
+import dev.tailor.store.BlobStore;
+import dev.tailor.store.DataDir;
+import dev.tailor.target.TargetCatalog;
+import dev.tailor.toolchain.ImageCompiler;
+import tools.jackson.databind.ObjectMapper;
+
+@Configuration(proxyBeanMethods = false)
+class WorkerConfiguration {
+
+    /**
+     * @param sandbox      {@code bwrap} (default) or {@code none} (no isolation: trusted bundles only)
+     * @param timeout      wall-clock limit of each compile or link command
+     * @param memory       address-space limit of each command
+     * @param maxFile      the largest file a command may write
+     * @param maxOutput    everything one build may write, the image included
+     * @param maxProcesses RLIMIT_NPROC inside the sandbox
+     */
+    @ConfigurationProperties("tailor.worker")
+    record WorkerProperties(@DefaultValue("bwrap") String sandbox, @DefaultValue("60s") Duration timeout,
+                            @DefaultValue("2GB") DataSize memory, @DefaultValue("64MB") DataSize maxFile,
+                            @DefaultValue("128MB") DataSize maxOutput, @DefaultValue("64") int maxProcesses) {
+
+        SandboxLimits limits() {
+            return new SandboxLimits(timeout, memory.toBytes(), maxFile.toBytes(), maxOutput.toBytes(), maxProcesses);
+        }
+    }
+
+    @Bean
+    SandboxWorker sandboxWorker(BuildRecords records, BlobStore store, BundleService bundles, TargetCatalog catalog,
+                                ImageCompiler compiler, Signer signer, ObjectMapper json, WorkerProperties props,
+                                DataDir dataDir) {
+        if (!props.sandbox().equals("bwrap") && !props.sandbox().equals("none")) {
+            throw new IllegalArgumentException("tailor.worker.sandbox must be bwrap or none, not " + props.sandbox());
+        }
+        return new SandboxWorker(records, store, bundles, catalog, compiler, signer, json, props.limits(),
+                props.sandbox().equals("bwrap"), dataDir.path().resolve("work/builds"));
+    }
+}

@@ -44,7 +44,7 @@ class TargetControllerTest {
     @Test
     void unknownTarget_is404WithCodeTargetUnknown() {
         client.get().uri("/v1/targets/x86_64-v9").exchange().expectStatus().isNotFound()
-                .expectHeader().doesNotExist("Cache-Control")
+                .expectHeader().valueEquals("Cache-Control", "no-store")
                 .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectBody().jsonPath("$.code").isEqualTo("target.unknown");
     }

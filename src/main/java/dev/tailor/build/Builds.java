@@ -121,7 +121,8 @@ public class Builds {
 
     /**
      * Starts the build or joins the one running. The future completes with the final record, succeeded or
-     * failed (a failed build stays failed until {@link #retry}).
+     * failed (a failed build stays failed until {@link #retry}). Each caller gets its own view of the shared
+     * build, so a caller that gives up (cancels, times out) never cancels it for the others.
      *
      * @throws ProblemException        404 for an unknown bundle, 422 for an architecture the bundle does not support
      * @throws BuildQueueFullException when the architecture's queue is full
@@ -146,7 +147,7 @@ public class Builds {
     public CompletableFuture<BuildRecord> retry(BuildKey key, Priority priority) {
         Flight flight = flights.get(key.hex());
         if (flight != null && flight.record.status() != BuildRecord.Status.SUCCEEDED) {
-            return flight.done;
+            return flight.done.copy();
         }
         BuildRecord stored = find(key).orElseThrow(() -> notFound(key));
         if (stored.status() != BuildRecord.Status.FAILED) {
@@ -182,7 +183,7 @@ public class Builds {
         if (now.isPresent() && now.get().status().isFinal() && (!retry || now.get().attempt() >= attempt)) {
             flights.remove(key.hex(), mine);
             mine.done.complete(now.get());
-            return mine.done;
+            return mine.done.copy();
         }
         try {
             dispatcher.dispatch(job);
@@ -200,7 +201,7 @@ public class Builds {
             }
         }
         log.debug("build {} queued: {} for {} ({})", key, bundle, target.id(), priority);
-        return mine.done;
+        return mine.done.copy();
     }
 
     /** A device boot joining a queued prebuild must not wait behind every other prebuild. */
@@ -209,7 +210,7 @@ public class Builds {
             flight.priority = priority;
             dispatcher.prioritize(key.hex(), priority);
         }
-        return flight.done;
+        return flight.done.copy();
     }
 
     /** The build's current state: in flight here, else as stored (a stale non-final record reads as interrupted). */
@@ -223,7 +224,7 @@ public class Builds {
 
     /** The future of a build in flight in this process, to wait on. */
     public Optional<CompletableFuture<BuildRecord>> whenDone(BuildKey key) {
-        return Optional.ofNullable(flights.get(key.hex())).map(f -> f.done);
+        return Optional.ofNullable(flights.get(key.hex())).map(f -> f.done.copy());
     }
 
     /** The log so far and what follows until the build ends, or empty when it is not running here. */

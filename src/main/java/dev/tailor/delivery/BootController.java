@@ -1,0 +1,223 @@
+package dev.tailor.delivery;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeoutException;
+
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.tailor.build.BuildQueueFullException;
+import dev.tailor.build.BuildRecord;
+import dev.tailor.build.Builds;
+import dev.tailor.build.Priority;
+import dev.tailor.bundle.BundleDocument;
+import dev.tailor.bundle.BundleService;
+import dev.tailor.bundle.Names;
+import dev.tailor.channel.ChannelDocument;
+import dev.tailor.channel.ChannelService;
+import dev.tailor.fingerprint.FingerprintParser;
+import dev.tailor.fingerprint.Fingerprints;
+import dev.tailor.target.Target;
+import dev.tailor.target.TargetCatalog;
+import dev.tailor.web.ProblemException;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The moment the service exists for: a device says what CPU it has and is redirected to the image built for it.
+ * A warm boot is a resolve and an in-memory lookup; a cold one joins the single build of its (bundle, target) at
+ * device priority and waits up to {@code wait} seconds, then falls back to the architecture's baseline image
+ * (header {@code Tailor-Tuned: pending}) while the tuned one keeps building.
+ *
+ * <p>The fingerprint redirect depends on the request's CPU, so it is never cacheable. The target-path redirect
+ * names everything it depends on but the channel, so edges may keep it briefly, tagged with the channel's
+ * surrogate keys, and a release purges it.
+ */
+@RestController
+class BootController {
+
+    static final String TUNED = "Tailor-Tuned";
+
+    private final ChannelService channels;
+    private final BundleService bundles;
+    private final Fingerprints fingerprints;
+    private final TargetCatalog catalog;
+    private final Builds builds;
+    private final DeliveryProperties props;
+
+    BootController(ChannelService channels, BundleService bundles, Fingerprints fingerprints, TargetCatalog catalog,
+            Builds builds, DeliveryProperties props) {
+        this.channels = channels;
+        this.bundles = bundles;
+        this.fingerprints = fingerprints;
+        this.catalog = catalog;
+        this.builds = builds;
+        this.props = props;
+    }
+
+    /** What a boot is about: the channel's bundle and the target chosen for the device. */
+    private record Boot(String app, String channel, BundleDocument bundle, Target target) {
+    }
+
+    @RequestMapping(path = "/v1/boot/{app}/{channel}", method = {RequestMethod.GET, RequestMethod.POST})
+    Mono<ResponseEntity<Void>> boot(@PathVariable String app, @PathVariable String channel,
+            @RequestParam(required = false) String cpu, @RequestParam(required = false) String policy,
+            @RequestParam(required = false) String arch, @RequestParam(required = false) Double wait,
+            @RequestHeader(name = "Tailor-CPU", required = false) String cpuHeader, ServerHttpRequest request) {
+        Names.app(app);
+        Names.channel(channel);
+        Duration patience = patience(wait);
+        String contentType = request.getHeaders().getFirst(HttpHeaders.CONTENT_TYPE);
+        String compact = cpu != null ? cpu : cpuHeader;
+        if (request.getHeaders().getContentLength() > FingerprintParser.MAX_BODY_BYTES) {
+            throw tooLarge();
+        }
+        return body(request)
+                .publishOn(Schedulers.boundedElastic())
+                .map(body -> {
+                    BundleDocument bundle = released(app, channel);
+                    Target target = fingerprints.resolve(contentType, body, compact, arch, policy, app).target();
+                    return new Boot(app, channel, supported(bundle, target), target);
+                })
+                .flatMap(boot -> deliver(boot, patience, false));
+    }
+
+    @GetMapping("/v1/boot/{app}/{channel}/{target}")
+    Mono<ResponseEntity<Void>> bootTarget(@PathVariable String app, @PathVariable String channel,
+            @PathVariable String target, @RequestParam(required = false) Double wait) {
+        Names.app(app);
+        Names.channel(channel);
+        Target t = catalog.find(target).orElseThrow(() -> ProblemException.notFound("target.unknown",
+                "No target '" + target + "'; GET /v1/targets lists them"));
+        Duration patience = patience(wait);
+        return Mono.fromCallable(() -> new Boot(app, channel, supported(released(app, channel), t), t))
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(boot -> deliver(boot, patience, true));
+    }
+
+    private Mono<ResponseEntity<Void>> deliver(Boot boot, Duration patience, boolean pinned) {
+        Optional<BuildRecord> ready = builds.succeeded(boot.bundle().digest(), boot.target());
+        if (ready.isPresent()) {
+            return Mono.just(redirect(boot, ready.get(), pinned, null));
+        }
+        return Mono.fromFuture(() -> builds.submit(boot.bundle().digest(), boot.target(), Priority.BOOT), true)
+                .timeout(patience)
+                .map(record -> record.status() == BuildRecord.Status.SUCCEEDED
+                        ? redirect(boot, record, pinned, null)
+                        : fallback(boot, pinned, "failed"))
+                .onErrorResume(TimeoutException.class, e -> Mono.fromCallable(() -> fallback(boot, pinned, "pending"))
+                        .subscribeOn(Schedulers.boundedElastic()))
+                .onErrorMap(BuildQueueFullException.class, e -> busy("boot.queue_full",
+                        "The build queue for " + boot.target().arch() + " is full; retry shortly"));
+    }
+
+    /**
+     * The tuned image is not there in time (or its build failed): the baseline image of the architecture, if it
+     * exists, runs on every device. A pinned target means the device asked for exactly that image, so it waits.
+     */
+    private ResponseEntity<Void> fallback(Boot boot, boolean pinned, String tuned) {
+        Target baseline = catalog.baseline(boot.target().arch());
+        if (!pinned && !baseline.equals(boot.target())) {
+            Optional<BuildRecord> base = builds.succeeded(boot.bundle().digest(), baseline);
+            if (base.isPresent()) {
+                return redirect(boot, base.get(), false, tuned);
+            }
+            // Releases prebuild baselines; should this one be missing, start it so the device's retry finds it.
+            try {
+                builds.submit(boot.bundle().digest(), baseline, Priority.BOOT);
+            } catch (BuildQueueFullException e) {
+                // the tuned build is queued already; the retry will try again
+            }
+        }
+        if (tuned.equals("failed")) {
+            throw new ProblemException(HttpStatus.BAD_GATEWAY, "boot.build_failed",
+                    "The image for " + boot.target().id() + " failed to build; GET /v1/builds/"
+                            + builds.key(boot.bundle().digest(), boot.target()).hex() + " says why");
+        }
+        throw busy("boot.building", "The image for " + boot.target().id() + " is still building; retry shortly");
+    }
+
+    private ResponseEntity<Void> redirect(Boot boot, BuildRecord record, boolean pinned, String tuned) {
+        ResponseEntity.BodyBuilder answer = ResponseEntity.status(HttpStatus.FOUND)
+                .location(URI.create(record.image().url()))
+                .header("Tailor-Target", record.target())
+                .header("Tailor-Bundle", boot.bundle().digest().toString())
+                .header("Tailor-Build", record.id());
+        if (tuned != null) {
+            answer.header(TUNED, tuned);
+        }
+        if (pinned) {
+            answer.cacheControl(CacheControl.maxAge(props.targetRedirectMaxAge()).cachePublic());
+            answer.headers(h -> SurrogateKeys.tag(h, boot.app(), boot.channel()));
+        } else {
+            answer.cacheControl(CacheControl.noStore());
+        }
+        return answer.build();
+    }
+
+    private BundleDocument released(String app, String channel) {
+        ChannelDocument ch = channels.find(app, channel).orElseThrow(() -> ProblemException.notFound(
+                "channel.not_found", "App '" + app + "' has no channel '" + channel + "'"));
+        return bundles.find(app, ch.bundle()).orElseThrow(() -> ProblemException.notFound("bundle.not_found",
+                "The channel's bundle " + ch.bundle() + " is missing"));
+    }
+
+    private static BundleDocument supported(BundleDocument bundle, Target target) {
+        if (!bundle.manifest().archs().contains(target.arch())) {
+            throw ProblemException.notFound("boot.arch_unsupported", "App '" + bundle.app() + "' does not build for "
+                    + target.arch() + " (its manifest lists " + bundle.manifest().archs() + ")");
+        }
+        return bundle;
+    }
+
+    private Duration patience(Double wait) {
+        if (wait == null) {
+            return props.bootWait();
+        }
+        if (wait.isNaN() || wait < 0) {
+            throw ProblemException.badRequest("boot.bad_wait", "wait is a number of seconds, 0 or more");
+        }
+        // Longer waits than the server allows are shortened, not refused: the device still gets an answer.
+        return Duration.ofMillis(Math.min(Math.round(wait * 1000), props.maxBootWait().toMillis()));
+    }
+
+    private static Mono<byte[]> body(ServerHttpRequest request) {
+        return DataBufferUtils.join(request.getBody(), FingerprintParser.MAX_BODY_BYTES)
+                .map(buffer -> {
+                    try {
+                        byte[] bytes = new byte[buffer.readableByteCount()];
+                        buffer.read(bytes);
+                        return bytes;
+                    } finally {
+                        DataBufferUtils.release(buffer);
+                    }
+                })
+                .defaultIfEmpty(new byte[0])
+                .onErrorMap(DataBufferLimitException.class, e -> tooLarge());
+    }
+
+    private static ProblemException tooLarge() {
+        return new ProblemException(HttpStatus.CONTENT_TOO_LARGE, "request.too_large",
+                "a fingerprint is at most " + FingerprintParser.MAX_BODY_BYTES + " bytes");
+    }
+
+    private static ProblemException busy(String code, String detail) {
+        ProblemException e = new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, code, detail);
+        e.getHeaders().set(HttpHeaders.RETRY_AFTER, "2");
+        return e;
+    }
+}

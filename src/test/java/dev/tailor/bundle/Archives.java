@@ -31,6 +31,21 @@ public final class Archives {
         return new Archives();
     }
 
+    /** Every file under a directory (e.g. one of examples/), with paths relative to it. */
+    public static Archives directory(java.nio.file.Path dir) {
+        Archives a = of();
+        try (var files = java.nio.file.Files.walk(dir)) {
+            for (java.nio.file.Path p : (Iterable<java.nio.file.Path>) files.sorted()::iterator) {
+                if (java.nio.file.Files.isRegularFile(p)) {
+                    a.file(dir.relativize(p).toString(), java.nio.file.Files.readAllBytes(p));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return a;
+    }
+
     /** The hello app: a manifest and one C file. */
     public static Archives hello(String app) {
         return of().file("tailor.yaml", "name: " + app + "\nversion: 1.0.0\nsources: [src/*.c]\n")

@@ -65,6 +65,11 @@ public class ChannelService {
         return documents.read(key(app, channel), ChannelDocument.class);
     }
 
+    /** The channel if it is in memory now, without touching the store: for the event loop's fast paths. */
+    public Optional<ChannelDocument> cached(String app, String channel) {
+        return documents.cached(key(app, channel), ChannelDocument.class);
+    }
+
     public List<ChannelDocument> list(String app) {
         return documents.store().list("meta/channels/" + app + "/").stream().map(BlobInfo::key)
                 .map(k -> documents.read(k, ChannelDocument.class)).flatMap(Optional::stream).toList();

@@ -58,9 +58,11 @@ class BootController {
     private final TargetCatalog catalog;
     private final Builds builds;
     private final DeliveryProperties props;
+    private final WarmBoots warm;
 
     BootController(ChannelService channels, BundleService bundles, Fingerprints fingerprints, TargetCatalog catalog,
-            Builds builds, DeliveryProperties props) {
+            Builds builds, DeliveryProperties props, WarmBoots warm) {
+        this.warm = warm;
         this.channels = channels;
         this.bundles = bundles;
         this.fingerprints = fingerprints;
@@ -69,8 +71,11 @@ class BootController {
         this.props = props;
     }
 
-    /** What a boot is about: the channel's bundle and the target chosen for the device. */
-    private record Boot(String app, String channel, BundleDocument bundle, Target target) {
+    /**
+     * What a boot is about: the channel's bundle and the target chosen for the device; {@code warmKey} names the
+     * request in {@link WarmBoots} (null for target-path boots and requests with a body).
+     */
+    private record Boot(String app, String channel, BundleDocument bundle, Target target, String warmKey) {
     }
 
     @RequestMapping(path = "/v1/boot/{app}/{channel}", method = {RequestMethod.GET, RequestMethod.POST})
@@ -83,6 +88,7 @@ class BootController {
         Duration patience = patience(wait);
         String contentType = request.getHeaders().getFirst(HttpHeaders.CONTENT_TYPE);
         String compact = cpu != null ? cpu : cpuHeader;
+        String warmKey = WarmBoots.key(request);
         if (request.getHeaders().getContentLength() > FingerprintParser.MAX_BODY_BYTES) {
             throw tooLarge();
         }
@@ -91,7 +97,7 @@ class BootController {
                 .map(body -> {
                     BundleDocument bundle = released(app, channel);
                     Target target = fingerprints.resolve(contentType, body, compact, arch, policy, app).target();
-                    return new Boot(app, channel, supported(bundle, target), target);
+                    return new Boot(app, channel, supported(bundle, target), target, warmKey);
                 })
                 .flatMap(boot -> deliver(boot, patience, false));
     }
@@ -104,7 +110,7 @@ class BootController {
         Target t = catalog.find(target).orElseThrow(() -> ProblemException.notFound("target.unknown",
                 "No target '" + target + "'; GET /v1/targets lists them"));
         Duration patience = patience(wait);
-        return Mono.fromCallable(() -> new Boot(app, channel, supported(released(app, channel), t), t))
+        return Mono.fromCallable(() -> new Boot(app, channel, supported(released(app, channel), t), t, null))
                 .subscribeOn(Schedulers.boundedElastic())
                 .flatMap(boot -> deliver(boot, patience, true));
     }
@@ -165,6 +171,10 @@ class BootController {
             answer.headers(h -> SurrogateKeys.tag(h, boot.app(), boot.channel()));
         } else {
             answer.cacheControl(CacheControl.noStore());
+            if (tuned == null && record.target().equals(boot.target().id())) {
+                warm.put(boot.warmKey(), new WarmBoots.Answer(boot.app(), boot.bundle().digest(), record.target(),
+                        record.image().url(), record.id()));
+            }
         }
         return answer.build();
     }

@@ -24,21 +24,40 @@ public final class Documents {
     private final BlobStore store;
     private final ObjectMapper json;
     private final Cache<String, byte[]> cache;
+    private final Cache<String, Parsed> parsed;
 
     public Documents(BlobStore store, ObjectMapper json, Duration ttl, long maxEntries) {
         this.store = store;
         this.json = json;
         this.cache = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(maxEntries).build();
+        this.parsed = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(maxEntries).build();
     }
 
+    /** The document, parsed; parsed values are cached too (documents are records: immutable, safe to share). */
     public <T> Optional<T> read(String key, Class<T> type) {
-        return raw(key).map(bytes -> json.readValue(bytes, type));
+        Parsed hit = parsed.getIfPresent(key);
+        if (hit != null && hit.value().getClass() == type) {
+            return Optional.of(type.cast(hit.value()));
+        }
+        Optional<T> value = raw(key).map(bytes -> json.readValue(bytes, type));
+        value.ifPresent(v -> parsed.put(key, new Parsed(v)));
+        return value;
+    }
+
+    /** The document only if it is parsed in memory now: for callers that must not block on the store. */
+    public <T> Optional<T> cached(String key, Class<T> type) {
+        Parsed hit = parsed.getIfPresent(key);
+        return hit != null && hit.value().getClass() == type ? Optional.of(type.cast(hit.value())) : Optional.empty();
+    }
+
+    private record Parsed(Object value) {
     }
 
     public void write(String key, Object value) {
         byte[] bytes = json.writeValueAsBytes(value);
         store.put(key, new ByteArrayInputStream(bytes));
         cache.put(key, bytes);
+        parsed.invalidate(key);
     }
 
     /** Writes the document only if none exists yet. @return true when this call created it */
@@ -50,6 +69,7 @@ public final class Documents {
         } else {
             cache.invalidate(key);
         }
+        parsed.invalidate(key);
         return created;
     }
 

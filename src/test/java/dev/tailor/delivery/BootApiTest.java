@@ -76,6 +76,30 @@ class BootApiTest extends ApiTestBase {
                 .expectStatus().isFound().expectHeader().valueEquals("Location", location);
     }
 
+    @Autowired
+    WarmBoots warm;
+
+    @Test
+    void repeatBoots_areAnsweredFromMemory_untilTheChannelMoves() {
+        String first = release("repeat", "stable", Archives.hello("repeat"));
+        String uri = "/v1/boot/repeat/stable?wait=30&cpu=" + V2;
+        var cold = boot(uri);
+        assertThat(cold.getStatus().value()).isEqualTo(302);
+        String key = "/v1/boot/repeat/stable?wait=30&cpu=" + V2 + "|";
+        assertThat(warm.get(key)).isNotNull();
+        var repeat = boot(uri);
+        assertThat(repeat.getResponseHeaders().getLocation()).isEqualTo(cold.getResponseHeaders().getLocation());
+        assertThat(repeat.getResponseHeaders().getFirst("Tailor-Bundle")).isEqualTo(first);
+        assertThat(repeat.getResponseHeaders().getFirst("Tailor-Build"))
+                .isEqualTo(cold.getResponseHeaders().getFirst("Tailor-Build"));
+        assertThat(repeat.getResponseHeaders().getCacheControl()).isEqualTo("no-store");
+
+        String second = release("repeat", "stable", Archives.hello("repeat").file("v2.txt", "second release"));
+        var moved = boot(uri);
+        assertThat(moved.getResponseHeaders().getFirst("Tailor-Bundle")).isEqualTo(second);
+        assertThat(moved.getResponseHeaders().getLocation()).isNotEqualTo(cold.getResponseHeaders().getLocation());
+    }
+
     @Test
     void targetPathBoot_isBrieflyCacheable_andTaggedForPurge() {
         release("pinned", "beta", Archives.hello("pinned"));

@@ -85,8 +85,16 @@ class EdgeBootEndToEndTest extends EdgeTestBase {
     }
 
     /** Boots through the edge: the redirect, then the image, both fetched from Varnish. */
+    final java.util.concurrent.atomic.AtomicLong slowest = new java.util.concurrent.atomic.AtomicLong();
+
     String bootThroughEdge(String app, String cpu) throws Exception {
+        long t0 = System.nanoTime();
         HttpResponse<byte[]> redirect = get(VARNISH_PORT, "/v1/boot/" + app + "/stable?wait=30&cpu=" + cpu);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        slowest.accumulateAndGet(ms, Math::max);
+        if (ms > 5000) {
+            System.out.println("slow boot " + ms + " ms: " + cpu + " -> " + redirect.statusCode() + " " + redirect.headers().map());
+        }
         assertThat(redirect.statusCode()).as(new String(redirect.body())).isEqualTo(302);
         assertThat(redirect.headers().firstValue("Cache-Control")).contains("no-store");
         return redirect.headers().firstValue("Location").orElseThrow();

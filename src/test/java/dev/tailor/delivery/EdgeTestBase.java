@@ -63,7 +63,7 @@ abstract class EdgeTestBase extends ApiTestBase {
 
     static HttpResponse<byte[]> get(int port, String path, String... headers) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(20));
+                .timeout(Duration.ofSeconds(60));
         if (headers.length > 0) {
             b.headers(headers);
         }

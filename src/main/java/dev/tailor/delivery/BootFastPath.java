@@ -1,0 +1,84 @@
+package dev.tailor.delivery;
+
+import java.net.URI;
+
+import org.springframework.core.Ordered;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+
+import dev.tailor.channel.ChannelService;
+import dev.tailor.fingerprint.TargetStats;
+import reactor.core.publisher.Mono;
+
+/**
+ * The warm boot: a device repeating a fingerprint boot that was answered before. Answered here, before handler
+ * mapping, argument resolution and fingerprint parsing, from {@link WarmBoots}, once the channel is confirmed to
+ * point at the same bundle. Everything else goes on to {@link BootController}, which owns the rules.
+ */
+@Component
+class BootFastPath implements WebFilter, Ordered {
+
+    private static final String PREFIX = "/v1/boot/";
+    private static final String PATTERN = "/v1/boot/{app}/{channel}";
+
+    private final WarmBoots warm;
+    private final ChannelService channels;
+    private final TargetStats stats;
+
+    BootFastPath(WarmBoots warm, ChannelService channels, TargetStats stats) {
+        this.warm = warm;
+        this.channels = channels;
+        this.stats = stats;
+    }
+
+    @Override
+    public int getOrder() {
+        return Ordered.HIGHEST_PRECEDENCE + 100;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        ServerHttpRequest request = exchange.getRequest();
+        String path = request.getPath().value();
+        if (request.getMethod() != HttpMethod.GET || !path.startsWith(PREFIX)
+                || path.indexOf('/', PREFIX.length()) != path.lastIndexOf('/')) {
+            return chain.filter(exchange);
+        }
+        String key = WarmBoots.key(request);
+        WarmBoots.Answer answer = key == null ? null : warm.get(key);
+        if (answer == null) {
+            return chain.filter(exchange);
+        }
+        String channel = path.substring(path.lastIndexOf('/') + 1);
+        // Only what is in memory (this is the event loop): when the channel's document has expired from the
+        // cache, the controller reads it again off the loop, and a release shows within the cache's lifetime.
+        var cached = channels.cached(answer.app(), channel);
+        if (cached.isEmpty()) {
+            return chain.filter(exchange);
+        }
+        if (!cached.get().bundle().equals(answer.bundle())) {
+            warm.forget(key);
+            return chain.filter(exchange);
+        }
+        stats.record(answer.app(), answer.target());
+        ServerRequestObservationContext.findCurrent(exchange.getAttributes()).ifPresent(c -> c.setPathPattern(PATTERN));
+        ServerHttpResponse response = exchange.getResponse();
+        response.setStatusCode(HttpStatus.FOUND);
+        HttpHeaders h = response.getHeaders();
+        h.setLocation(URI.create(answer.location()));
+        h.setCacheControl(CacheControl.noStore());
+        h.set("Tailor-Target", answer.target());
+        h.set("Tailor-Bundle", answer.bundle().toString());
+        h.set("Tailor-Build", answer.build());
+        return response.setComplete();
+    }
+}

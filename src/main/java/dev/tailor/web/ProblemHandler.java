@@ -19,6 +19,7 @@ import org.springframework.web.reactive.result.method.annotation.ResponseEntityE
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
 
+import dev.tailor.build.BuildDispatchUnavailableException;
 import dev.tailor.store.BlobStoreException;
 import reactor.core.publisher.Mono;
 
@@ -59,6 +60,16 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 ex.toString());
         ProblemException problem = new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, "store.unavailable",
                 "The storage backend is unavailable; retry shortly.");
+        problem.getHeaders().set(HttpHeaders.RETRY_AFTER, "5");
+        return problem(problem, exchange);
+    }
+
+    @ExceptionHandler(BuildDispatchUnavailableException.class)
+    Mono<ResponseEntity<Object>> dispatchDown(BuildDispatchUnavailableException ex, ServerWebExchange exchange) {
+        log.warn("build dispatch unavailable on {} {}: {}", exchange.getRequest().getMethod(),
+                exchange.getRequest().getPath(), ex.getMessage());
+        ProblemException problem = new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, "build.dispatch_unavailable",
+                "Builds cannot be handed to the workers right now; retry shortly.");
         problem.getHeaders().set(HttpHeaders.RETRY_AFTER, "5");
         return problem(problem, exchange);
     }

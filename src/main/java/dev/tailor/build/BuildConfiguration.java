@@ -1,9 +1,11 @@
 package dev.tailor.build;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 import dev.tailor.bundle.BundleService;
 import dev.tailor.store.Documents;
@@ -30,8 +32,16 @@ class BuildConfiguration {
         return new BuildRecords(documents);
     }
 
+    /** Checked before anything builds: a bad combination of mode and dispatch stops the start with a clear message. */
+    @Bean
+    Deployment deployment(Environment env) {
+        return Deployment.from(env);
+    }
+
+    /** The embedded default; with {@code tailor.dispatch.type=amqp} the dispatcher comes from {@code dev.tailor.amqp}. */
     @Bean(destroyMethod = "close")
-    BuildDispatcher buildDispatcher(BuildExecutor executor, BuildProperties props) {
+    @ConditionalOnProperty(name = "tailor.dispatch.type", havingValue = "local", matchIfMissing = true)
+    BuildDispatcher buildDispatcher(BuildExecutor executor, BuildProperties props, Deployment deployment) {
         return new InProcessDispatcher(executor, props.workersPerArch(), props.queueCapacity());
     }
 
@@ -41,8 +51,8 @@ class BuildConfiguration {
     }
 
     @Bean
-    Builds builds(BuildRecords records, BuildDispatcher dispatcher, BundleService bundles, TargetCatalog catalog,
-                  ImageCompiler compiler, BuildMetrics metrics) {
+    Builds builds(Deployment deployment, BuildRecords records, BuildDispatcher dispatcher, BundleService bundles,
+                  TargetCatalog catalog, ImageCompiler compiler, BuildMetrics metrics) {
         return new Builds(records, dispatcher, bundles, catalog, compiler::toolchainId, metrics);
     }
 }

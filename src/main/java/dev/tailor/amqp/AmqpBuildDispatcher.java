@@ -340,6 +340,8 @@ public final class AmqpBuildDispatcher implements BuildDispatcher {
         int failures = header instanceof Number n ? n.intValue() : 0;
         if (Boolean.TRUE.equals(message.getMessageProperties().isRedelivered())) {
             // its previous worker died (or lost the broker) holding it
+            log.warn("build {} is back from a worker that stopped while holding it (failure {} of {})", job.key(),
+                    failures + 1, settings.maxDeliveries());
             failAndRequeue(job, failures + 1, "the worker running it stopped", tag, channel);
             return;
         }
@@ -358,6 +360,8 @@ public final class AmqpBuildDispatcher implements BuildDispatcher {
             finish(done.get(), tag, channel);
             return;
         }
+        log.info("building {} ({} for {}, {}) from {}", job.key(), job.app(), job.target(),
+                job.priority().name().toLowerCase(), message.getMessageProperties().getConsumerQueue());
         BuildRecord record;
         try {
             record = worker.executor().execute(job, events());

@@ -54,9 +54,11 @@ class Prebuilds {
         for (Arch arch : bundle.manifest().archs()) {
             targets.add(catalog.baseline(arch));
         }
-        for (TargetStats.TargetCount c : stats.top(bundle.app(), top)) {
-            catalog.find(c.target()).filter(t -> bundle.manifest().archs().contains(t.arch())).ifPresent(targets::add);
-        }
+        // the top N among the targets this bundle can be built for, not the top N of all that were asked for
+        stats.top(bundle.app(), Integer.MAX_VALUE).stream()
+                .flatMap(c -> catalog.find(c.target()).stream())
+                .filter(t -> bundle.manifest().archs().contains(t.arch()))
+                .limit(top).forEach(targets::add);
         return targets;
     }
 }

@@ -149,6 +149,11 @@ public final class SandboxWorker implements BuildExecutor {
     private BuildRecord build(BuildJob job, Instant started, Path dir, BuildLog buildLog) throws BuildFailure {
         Target target = catalog.find(job.target())
                 .orElseThrow(() -> new BuildFailure("build.unknown_target", "This worker has no target " + job.target(), null));
+        if (!compiler.toolchainId(target).equals(job.toolchain())) {
+            // a worker with another compiler or runtime would store an image under a key that names other inputs
+            throw new BuildFailure("build.toolchain_mismatch", "This worker's toolchain for " + target.id() + " is "
+                    + compiler.toolchainId(target) + ", not " + job.toolchain(), null);
+        }
         BundleDocument bundle = bundles.find(job.bundle()).orElseThrow(() -> new BuildFailure("build.bundle_missing",
                 "The bundle " + job.bundle() + " is not in the store", null));
         Path src = dir.resolve("src");

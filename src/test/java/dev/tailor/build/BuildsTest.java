@@ -190,6 +190,22 @@ class BuildsTest {
     }
 
     @Test
+    void jobAndRecord_roundTripThroughJson_asAQueueMessageAndAnOutcomeWould() {
+        JsonMapper json = JsonMapper.builder().build();
+        BuildJob job = new BuildJob(builds.key(bundle.digest(), X86).hex(), bundle.digest(), "app", X86.id(), "x86_64",
+                "sha256:toolchain", Priority.BOOT, 3, Instant.parse("2026-01-02T03:04:05.678Z"));
+        BuildRecord failed = BuildRecord.failed(job, job.queuedAt(), job.queuedAt().plusMillis(5),
+                new BuildRecord.BuildError("build.compile_error", "Compilation failed",
+                        List.of(new BuildRecord.Diagnostic("src/main.c", 3, 15, "error", "expected expression"))),
+                List.of("-O2"));
+
+        assertThat(json.readValue(json.writeValueAsBytes(job), BuildJob.class)).isEqualTo(job);
+        assertThat(json.readValue(json.writeValueAsBytes(failed), BuildRecord.class)).isEqualTo(failed);
+        assertThat(json.writeValueAsString(failed)).contains("\"status\":\"failed\"", "\"durationMs\":5",
+                "\"queuedAt\":\"2026-01-02T03:04:05.678Z\"").doesNotContain("\"image\"");
+    }
+
+    @Test
     void recordOfAProcessThatDied_readsInterrupted_andIsBuiltAgainOnRequest() throws Exception {
         BuildKey key = builds.key(bundle.digest(), X86);
         BuildJob job = new BuildJob(key.hex(), bundle.digest(), "app", X86.id(), "x86_64", "sha256:toolchain",

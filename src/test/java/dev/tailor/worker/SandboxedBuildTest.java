@@ -166,6 +166,18 @@ class SandboxedBuildTest {
     }
 
     @Test
+    void jobNamingAnotherToolchain_isRefused_ratherThanStoredUnderTheWrongKey() {
+        BundleDocument doc = rig.upload("other", Rig.hello("other"));
+        BuildJob job = new BuildJob(BuildKey.of(doc.digest(), X86.id(), "sha256:" + "0".repeat(64)).hex(), doc.digest(),
+                "other", X86.id(), "x86_64", "sha256:" + "0".repeat(64), Priority.API, 1, Instant.now());
+
+        BuildRecord r = rig.worker.execute(job, record -> { });
+
+        assertThat(r.status()).isEqualTo(BuildRecord.Status.FAILED);
+        assertThat(r.error().code()).isEqualTo("build.toolchain_mismatch");
+    }
+
+    @Test
     void staleRunningRecord_afterACrash_claimsNothing_andTheSameRequestBuildsIt() throws Exception {
         Path data = tmp.resolve("crashed");
         BuildKey key;

@@ -18,6 +18,9 @@ import dev.tailor.build.BuildExecutor;
 import dev.tailor.build.BuildKey;
 import dev.tailor.build.BuildRecords;
 import dev.tailor.build.Deployment;
+import dev.tailor.target.TargetCatalog;
+import dev.tailor.toolchain.ImageCompiler;
+import dev.tailor.toolchain.PublishedToolchains;
 import tools.jackson.databind.ObjectMapper;
 
 /** The RabbitMQ dispatcher, for {@code tailor.dispatch.type=amqp}, in the roles {@link Deployment} names. */
@@ -41,6 +44,7 @@ class AmqpConfiguration {
     @Bean(destroyMethod = "close")
     BuildDispatcher buildDispatcher(Deployment deployment, ConnectionFactory connections, ObjectMapper json,
                                     AmqpProperties props, BuildExecutor executor, BuildRecords records,
+                                    PublishedToolchains toolchains, TargetCatalog catalog, ImageCompiler compiler,
                                     Environment env) {
         // the same keys as the in-process pools: tailor.builds.queue-capacity and .workers-per-arch
         int capacity = env.getProperty("tailor.builds.queue-capacity", Integer.class, 100);
@@ -51,6 +55,8 @@ class AmqpConfiguration {
         if (!deployment.workerArchs().isEmpty()) {
             WorkerToolchains.require(deployment.workerArchs(),
                     !"none".equals(env.getProperty("tailor.worker.sandbox", "bwrap")));
+            // before consuming: API replicas name builds with these ids (they have no clang to compute them)
+            toolchains.publish(deployment.workerArchs(), catalog, compiler);
             worker = new AmqpBuildDispatcher.Worker(executor, deployment.workerArchs(), consumers,
                     job -> records.read(new BuildKey(job.key())));
             log.info("tailor.mode={}: worker serving the queues {} ({} at a time each)",

@@ -1,5 +1,7 @@
 package dev.tailor.build;
 
+import java.util.function.Function;
+
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -9,8 +11,10 @@ import org.springframework.core.env.Environment;
 
 import dev.tailor.bundle.BundleService;
 import dev.tailor.store.Documents;
+import dev.tailor.target.Target;
 import dev.tailor.target.TargetCatalog;
 import dev.tailor.toolchain.ImageCompiler;
+import dev.tailor.toolchain.PublishedToolchains;
 import io.micrometer.core.instrument.MeterRegistry;
 
 @Configuration(proxyBeanMethods = false)
@@ -52,7 +56,10 @@ class BuildConfiguration {
 
     @Bean
     Builds builds(Deployment deployment, BuildRecords records, BuildDispatcher dispatcher, BundleService bundles,
-                  TargetCatalog catalog, ImageCompiler compiler, BuildMetrics metrics) {
-        return new Builds(records, dispatcher, bundles, catalog, compiler::toolchainId, metrics);
+                  TargetCatalog catalog, ImageCompiler compiler, PublishedToolchains published, BuildMetrics metrics) {
+        // an API replica needs no clang: it names builds with the toolchain ids its workers published
+        Function<Target, String> toolchainIds = deployment.mode() == Deployment.Mode.API
+                ? published::toolchainId : compiler::toolchainId;
+        return new Builds(records, dispatcher, bundles, catalog, toolchainIds, metrics);
     }
 }

@@ -24,6 +24,11 @@ class ToolchainConfiguration {
     }
 
     @Bean
+    PublishedToolchains publishedToolchains(dev.tailor.store.Documents documents) {
+        return new PublishedToolchains(documents);
+    }
+
+    @Bean
     Qemu qemu(ImageCompiler compiler, CommandRunner runner) {
         return new Qemu(compiler.toolchains(), runner);
     }

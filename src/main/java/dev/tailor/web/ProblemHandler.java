@@ -21,6 +21,7 @@ import org.springframework.web.server.ServerWebInputException;
 
 import dev.tailor.build.BuildDispatchUnavailableException;
 import dev.tailor.store.BlobStoreException;
+import dev.tailor.toolchain.PublishedToolchains;
 import reactor.core.publisher.Mono;
 
 /**
@@ -71,6 +72,16 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         ProblemException problem = new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, "build.dispatch_unavailable",
                 "Builds cannot be handed to the workers right now; retry shortly.");
         problem.getHeaders().set(HttpHeaders.RETRY_AFTER, "5");
+        return problem(problem, exchange);
+    }
+
+    @ExceptionHandler(PublishedToolchains.NoWorkerException.class)
+    Mono<ResponseEntity<Object>> noWorker(PublishedToolchains.NoWorkerException ex, ServerWebExchange exchange) {
+        log.warn("no worker on {} {}: {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(),
+                ex.getMessage());
+        ProblemException problem = new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, "build.no_worker",
+                "No build worker for this architecture has started yet; retry shortly.");
+        problem.getHeaders().set(HttpHeaders.RETRY_AFTER, "30");
         return problem(problem, exchange);
     }
 

@@ -84,8 +84,10 @@ class DistributedEndToEndTest {
                 "--tailor.store.s3.secret-key=" + S3ProxyServer.SECRET_KEY, "--tailor.dispatch.type=amqp",
                 "--spring.rabbitmq.host=" + rabbit.host(), "--spring.rabbitmq.port=" + rabbit.port(),
                 "--tailor.signing.private-key-pem=" + pem, "--tailor.builds.workers-per-arch=1");
+        // no compilers on the API's PATH: it names builds with the toolchain ids its workers publish
+        Files.createDirectories(dir.resolve("empty-path"));
         api = ServiceProcess.launch("api", dir.resolve("api.log"), with(common, "--tailor.mode=api",
-                "--tailor.data-dir=" + dir.resolve("api")));
+                "--tailor.data-dir=" + dir.resolve("api")), Map.of("PATH", dir.resolve("empty-path").toString()));
         x86 = ServiceProcess.launch("worker-x86", dir.resolve("worker-x86.log"), with(common, "--tailor.mode=worker",
                 "--tailor.worker.archs=x86_64,i686", "--tailor.data-dir=" + dir.resolve("worker-x86")));
         arm = ServiceProcess.launch("worker-arm", dir.resolve("worker-arm.log"), with(common, "--tailor.mode=worker",

@@ -31,21 +31,28 @@ public final class ServiceProcess {
 
     private final String name;
     private final List<String> args;
+    private final java.util.Map<String, String> env;
     private final Path log;
     private final int port;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Process process;
 
-    private ServiceProcess(String name, List<String> args, Path log, int port) {
+    private ServiceProcess(String name, List<String> args, java.util.Map<String, String> env, Path log, int port) {
         this.name = name;
         this.args = List.copyOf(args);
+        this.env = java.util.Map.copyOf(env);
         this.log = log;
         this.port = port;
     }
 
     /** Starts the JVM without waiting for it: start several, then {@link #awaitHealthy} each. */
     public static ServiceProcess launch(String name, Path log, List<String> args) {
-        ServiceProcess s = new ServiceProcess(name, args, log, Ports.free());
+        return launch(name, log, args, java.util.Map.of());
+    }
+
+    /** @param env variables set (over the test's own) in the child's environment */
+    public static ServiceProcess launch(String name, Path log, List<String> args, java.util.Map<String, String> env) {
+        ServiceProcess s = new ServiceProcess(name, args, env, log, Ports.free());
         s.start();
         return s;
     }
@@ -57,8 +64,10 @@ public final class ServiceProcess {
                 "--server.port=" + port, "--server.address=127.0.0.1", "--spring.main.banner-mode=off"));
         cmd.addAll(args);
         try {
-            process = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            pb.environment().putAll(env);
+            process = pb.start();
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + name, e);
         }

@@ -3,11 +3,15 @@ package dev.tailor.build;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.util.EnumSet;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.mock.env.MockEnvironment;
 
+import dev.tailor.TailorApplication;
 import dev.tailor.target.Arch;
 
 class DeploymentTest {
@@ -57,5 +61,12 @@ class DeploymentTest {
         assertThatThrownBy(() -> of("tailor.dispatch.type", "kafka")).hasMessageContaining("local or amqp");
         assertThatThrownBy(() -> of("tailor.mode", "worker", "tailor.dispatch.type", "amqp", "tailor.worker.archs", "sparc"))
                 .hasMessageContaining("unknown architecture 'sparc'");
+    }
+
+    @Test
+    void theServiceRefusesToStart_withABadCombination_sayingWhichKeysToSet(@TempDir Path data) {
+        assertThatThrownBy(() -> new SpringApplicationBuilder(TailorApplication.class).run("--tailor.mode=api",
+                "--server.port=0", "--tailor.data-dir=" + data, "--spring.main.banner-mode=off"))
+                .rootCause().hasMessageContaining("tailor.mode=api").hasMessageContaining("tailor.dispatch.type=amqp");
     }
 }

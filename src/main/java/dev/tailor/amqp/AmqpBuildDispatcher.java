@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -18,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -138,7 +140,7 @@ public final class AmqpBuildDispatcher implements BuildDispatcher {
     /** Keys whose lower-priority copy still waits in a queue after prioritize, per architecture, for queueDepth. */
     private final Map<Arch, Set<String>> superseded = new EnumMap<>(Arch.class);
     /** Keys this worker built, with their attempt: a later copy of the same job is dropped. */
-    private final Map<String, Integer> built = java.util.Collections.synchronizedMap(new LinkedHashMap<>() {
+    private final Map<String, Integer> built = Collections.synchronizedMap(new LinkedHashMap<>() {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
             return size() > REMEMBERED;
@@ -444,7 +446,7 @@ public final class AmqpBuildDispatcher implements BuildDispatcher {
     private void awaitPublished(Future<?> f) {
         try {
             f.get(settings.confirmTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException | java.util.concurrent.RejectedExecutionException e) {
+        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
             log.warn("the finished event may not have left: {}", e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -31,18 +31,23 @@ final class WorkerToolchains {
 
     /** @throws IllegalStateException naming what is missing */
     static void require(Set<Arch> archs, boolean sandbox) {
+        require(archs, sandbox, System.getenv().getOrDefault("PATH", ""));
+    }
+
+    /** @param path where to look for the tools, as in the PATH variable */
+    static void require(Set<Arch> archs, boolean sandbox, String path) {
         List<String> missing = new ArrayList<>();
         List<String> tools = new ArrayList<>(List.of("clang", "ld.lld"));
         if (sandbox) {
             tools.add("bwrap");
         }
         for (String tool : tools) {
-            if (onPath(tool).isEmpty()) {
+            if (onPath(tool, path).isEmpty()) {
                 missing.add(tool + " is not on the PATH");
             }
         }
         if (missing.isEmpty()) {
-            String targets = clangTargets();
+            String targets = clangTargets(onPath("clang", path).orElseThrow());
             for (Arch arch : archs) {
                 if (!targets.contains(" " + BACKENDS.get(arch) + " ")) {
                     missing.add("clang has no " + BACKENDS.get(arch) + " backend for " + arch.id());
@@ -56,8 +61,8 @@ final class WorkerToolchains {
         }
     }
 
-    static Optional<Path> onPath(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+    private static Optional<Path> onPath(String tool, String path) {
+        for (String dir : path.split(File.pathSeparator)) {
             Path p = Path.of(dir.isEmpty() ? "." : dir, tool);
             if (Files.isExecutable(p)) {
                 return Optional.of(p);
@@ -67,9 +72,9 @@ final class WorkerToolchains {
     }
 
     /** The output of {@code clang -print-targets}, one backend name per line, padded for whole-word matches. */
-    private static String clangTargets() {
+    private static String clangTargets(Path clang) {
         try {
-            Process p = new ProcessBuilder("clang", "-print-targets").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(clang.toString(), "-print-targets").redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
                 p.destroyForcibly();

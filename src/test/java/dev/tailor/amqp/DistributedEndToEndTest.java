@@ -149,7 +149,11 @@ class DistributedEndToEndTest {
             System.out.printf("%s: request to succeeded %d ms, build on the worker %d ms, so %d ms around it%n",
                     e.getKey(), t.millis(), r.get("durationMs").asLong(), t.millis() - r.get("durationMs").asLong());
         }
-        // one more, alone, for the overhead without four builds sharing two cores
+        String x86Build = builds.get("x86_64").join().body().get("id").asString();
+        HttpResponse<String> log = raw("GET", "/v1/builds/" + x86Build + "/log", null, null);
+        assertThat(log.statusCode()).isEqualTo(200);
+        assertThat(log.body()).contains("# tailor build " + x86Build).contains("# image sha256:");
+                // one more, alone, for the overhead without four builds sharing two cores
         Timed alone = build(hello, "x86_64-v2", 200);
         System.out.printf("x86_64-v2 alone: request to succeeded %d ms, build on the worker %d ms%n", alone.millis(),
                 alone.body().get("durationMs").asLong());
@@ -176,8 +180,8 @@ class DistributedEndToEndTest {
         String id = build(digest, "x86_64-v1", 202).body().get("id").asString();
         await("the compile runs on the x86 worker").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
                 .until(() -> !compilers(source, x86.handle()).isEmpty());
-        assertThat(send("GET", "/v1/builds/" + id, null, null, 200).body().get("status").asString())
-                .isEqualTo("running");
+        await("the API heard the build start").atMost(Duration.ofSeconds(10)).until(() ->
+                send("GET", "/v1/builds/" + id, null, null, 200).body().get("status").asString().equals("running"));
         x86.kill();
         await("the sandboxed compiler dies with its worker").atMost(Duration.ofSeconds(10))
                 .until(() -> compilers(source, null).isEmpty());

@@ -36,6 +36,11 @@ class BuildConfiguration {
         return new BuildRecords(documents);
     }
 
+    @Bean
+    PublishedToolchains publishedToolchains(Documents documents) {
+        return new PublishedToolchains(documents);
+    }
+
     /** Checked before anything builds: a bad combination of mode and dispatch stops the start with a clear message. */
     @Bean
     Deployment deployment(Environment env) {

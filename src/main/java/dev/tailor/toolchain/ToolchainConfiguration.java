@@ -24,11 +24,6 @@ class ToolchainConfiguration {
     }
 
     @Bean
-    PublishedToolchains publishedToolchains(dev.tailor.store.Documents documents) {
-        return new PublishedToolchains(documents);
-    }
-
-    @Bean
     Qemu qemu(ImageCompiler compiler, CommandRunner runner) {
         return new Qemu(compiler.toolchains(), runner);
     }

@@ -64,7 +64,8 @@ import tools.jackson.databind.ObjectMapper;
  * <p>Repeated failure: classic queues (RabbitMQ 3.10) do not count deliveries, so the message carries the count
  * ({@value #FAILURES} header). A delivery flagged {@code redelivered} means the previous holder died or lost the
  * broker: the worker republishes the job with the count raised and acks the old copy instead of building at once
- * (the new copy goes to the back of its priority). An executor exception counts the same. At
+ * (the new copy goes to the back of its priority). An executor exception counts the same, after a pause that
+ * grows with the count (the worker takes nothing else meanwhile, which is what a store outage calls for). At
  * {@code maxDeliveries} failures the job goes to {@code <prefix>.builds.dead} and a failed record is reported.
  *
  * <p>Events (started, log lines, image stored, finished) go to the fanout exchange {@code <prefix>.events}; every
@@ -79,6 +80,8 @@ public final class AmqpBuildDispatcher implements BuildDispatcher {
     static final String FAILURES = "x-tailor-failures";
     static final String DEAD_REASON = "x-tailor-dead-reason";
     private static final int REMEMBERED = 10_000;
+    /** Times the failure count: the pause before a job that made its executor throw is tried again. */
+    private static final Duration RETRY_BACKOFF = Duration.ofSeconds(1);
 
     /**
      * @param prefix         names of the queues and the exchange
@@ -354,8 +357,7 @@ public final class AmqpBuildDispatcher implements BuildDispatcher {
             channel.basicAck(tag, false);
             return;
         }
-        Optional<BuildRecord> done = worker.alreadyBuilt().apply(job)
-                .filter(r -> r.status() == BuildRecord.Status.SUCCEEDED);
+        Optional<BuildRecord> done = alreadyBuilt(job);
         if (done.isPresent()) {
             log.info("build {} had already succeeded; reporting it", job.key());
             publishEvent(new Event("dropped", null, null, job.key(), null, null));
@@ -370,11 +372,33 @@ public final class AmqpBuildDispatcher implements BuildDispatcher {
         } catch (RuntimeException | Error e) {
             log.error("build {} failed unexpectedly (failure {} of {})", job.key(), failures + 1,
                     settings.maxDeliveries(), e);
+            // a store outage fails every build alike: pause before the next try instead of spending them all at once
+            if (failures + 1 < settings.maxDeliveries()) {
+                pause(RETRY_BACKOFF.multipliedBy(failures + 1));
+            }
             failAndRequeue(job, failures + 1, "the worker failed unexpectedly", tag, channel);
             return;
         }
         built.put(job.key(), job.attempt());
         finish(record, tag, channel);
+    }
+
+    /** The stored succeeded record of the key, if the store can say; if it cannot, the build finds out. */
+    private Optional<BuildRecord> alreadyBuilt(BuildJob job) {
+        try {
+            return worker.alreadyBuilt().apply(job).filter(r -> r.status() == BuildRecord.Status.SUCCEEDED);
+        } catch (RuntimeException e) {
+            log.warn("cannot tell whether build {} already succeeded: {}", job.key(), e.toString());
+            return Optional.empty();
+        }
+    }
+
+    private static void pause(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Reports the end, then acks: a worker dying between the two builds again (to the same bytes), never loses it. */

@@ -32,6 +32,7 @@ import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.connection.Connection;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionListener;
 import org.springframework.amqp.rabbit.connection.CorrelationData;
@@ -40,6 +41,7 @@ import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.rabbitmq.client.AlreadyClosedException;
 import com.rabbitmq.client.Channel;
 
 import dev.tailor.build.BuildDispatchUnavailableException;
@@ -178,13 +180,7 @@ public final class AmqpBuildDispatcher implements BuildDispatcher {
         this.template = new RabbitTemplate(connections);
         // Declared on every (re)connection: after a broker restart the exclusive event queue is gone and the
         // durable ones may be new; connecting lazily also lets the service start while the broker is down.
-        ConnectionListener declare = connection -> {
-            try (Channel ch = connection.createChannel(false)) {
-                declareTopology(ch, listen);
-            } catch (IOException | TimeoutException e) {
-                log.error("cannot declare the build queues on RabbitMQ: {}", e.toString());
-            }
-        };
+        ConnectionListener declare = connection -> declareTopology(connection, listen);
         connections.addConnectionListener(declare);
         try {
             connections.createConnection().close(); // declares now if the broker is up
@@ -220,19 +216,50 @@ public final class AmqpBuildDispatcher implements BuildDispatcher {
         return c;
     }
 
-    private void declareTopology(Channel ch, boolean listen) throws IOException {
+    /**
+     * Each declaration on its own channel: a queue that exists with other arguments (an earlier capacity) fails its
+     * declare and closes that channel, and must not keep the rest (this replica's event queue above all) undeclared.
+     */
+    private void declareTopology(Connection connection, boolean listen) {
         for (Arch arch : Arch.values()) {
             Map<String, Object> args = new HashMap<>();
             args.put("x-max-priority", Priority.values().length - 1);
             args.put("x-max-length", settings.capacity());
             args.put("x-overflow", "reject-publish");
-            ch.queueDeclare(settings.queue(arch), true, false, false, args);
+            declare(connection, "queue " + settings.queue(arch) + " (x-max-length " + settings.capacity()
+                    + "; a queue declared earlier with another capacity keeps it until deleted)",
+                    ch -> ch.queueDeclare(settings.queue(arch), true, false, false, args));
         }
-        ch.queueDeclare(settings.deadLetters(), true, false, false, null);
-        ch.exchangeDeclare(settings.events(), "fanout", true);
+        declare(connection, "queue " + settings.deadLetters(),
+                ch -> ch.queueDeclare(settings.deadLetters(), true, false, false, null));
+        declare(connection, "exchange " + settings.events(), ch -> ch.exchangeDeclare(settings.events(), "fanout", true));
         if (listen) {
-            ch.queueDeclare(eventQueue, false, true, true, null);
-            ch.queueBind(eventQueue, settings.events(), "");
+            declare(connection, "queue " + eventQueue, ch -> {
+                ch.queueDeclare(eventQueue, false, true, true, null);
+                ch.queueBind(eventQueue, settings.events(), "");
+            });
+        }
+    }
+
+    private interface Declaration {
+        void on(Channel channel) throws IOException;
+    }
+
+    private static void declare(Connection connection, String what,
+                                Declaration declaration) {
+        Channel ch = connection.createChannel(false);
+        try {
+            declaration.on(ch);
+        } catch (IOException e) {
+            log.error("cannot declare the {} on RabbitMQ: {}", what, rootMessage(e));
+        } finally {
+            try {
+                if (ch.isOpen()) {
+                    ch.close();
+                }
+            } catch (IOException | TimeoutException | AlreadyClosedException e) {
+                // the failed declare closed it already
+            }
         }
     }
 

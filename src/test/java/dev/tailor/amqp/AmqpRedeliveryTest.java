@@ -44,6 +44,7 @@ class AmqpRedeliveryTest {
     private final List<CachingConnectionFactory> factories = new ArrayList<>();
     private final List<AmqpBuildDispatcher> dispatchers = new ArrayList<>();
     private final CountDownLatch release = new CountDownLatch(1);
+    private int capacity = 10;
 
     @AfterEach
     void close() {
@@ -69,7 +70,7 @@ class AmqpRedeliveryTest {
     }
 
     private AmqpBuildDispatcher.Settings settings() {
-        return new AmqpBuildDispatcher.Settings(prefix, 10, 3, Duration.ofSeconds(5));
+        return new AmqpBuildDispatcher.Settings(prefix, capacity, 3, Duration.ofSeconds(5));
     }
 
     private AmqpBuildDispatcher add(AmqpBuildDispatcher d) {
@@ -169,6 +170,18 @@ class AmqpRedeliveryTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> heard.size() == 1);
         assertThat(heard.get(0)).isEqualTo(stored);
         assertThat(ran).isEmpty();
+    }
+
+    @Test
+    void aReplicaConfiguredWithAnotherCapacity_thanTheQueuesWereDeclaredWith_stillHearsItsBuilds() {
+        worker(connections(), (job, events) -> ok(job), job -> Optional.empty());
+        capacity = 20; // the queues exist with x-max-length 10: this replica's declare of them fails
+        AmqpBuildDispatcher api = api();
+        List<BuildRecord> heard = finished(api);
+
+        api.dispatch(job());
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> heard.size() == 1);
     }
 
     private static void block(CountDownLatch latch) {

@@ -1,14 +1,20 @@
 package dev.tailor.build;
 
+import java.util.function.Function;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 import dev.tailor.bundle.BundleService;
 import dev.tailor.store.Documents;
+import dev.tailor.target.Target;
 import dev.tailor.target.TargetCatalog;
 import dev.tailor.toolchain.ImageCompiler;
+import dev.tailor.toolchain.PublishedToolchains;
 import io.micrometer.core.instrument.MeterRegistry;
 
 @Configuration(proxyBeanMethods = false)
@@ -30,8 +36,21 @@ class BuildConfiguration {
         return new BuildRecords(documents);
     }
 
+    @Bean
+    PublishedToolchains publishedToolchains(Documents documents) {
+        return new PublishedToolchains(documents);
+    }
+
+    /** Checked before anything builds: a bad combination of mode and dispatch stops the start with a clear message. */
+    @Bean
+    Deployment deployment(Environment env) {
+        return Deployment.from(env);
+    }
+
+    /** The embedded default; with {@code tailor.dispatch.type=amqp} the dispatcher comes from {@code dev.tailor.amqp}. */
     @Bean(destroyMethod = "close")
-    BuildDispatcher buildDispatcher(BuildExecutor executor, BuildProperties props) {
+    @ConditionalOnProperty(name = "tailor.dispatch.type", havingValue = "local", matchIfMissing = true)
+    BuildDispatcher buildDispatcher(BuildExecutor executor, BuildProperties props, Deployment deployment) {
         return new InProcessDispatcher(executor, props.workersPerArch(), props.queueCapacity());
     }
 
@@ -41,8 +60,11 @@ class BuildConfiguration {
     }
 
     @Bean
-    Builds builds(BuildRecords records, BuildDispatcher dispatcher, BundleService bundles, TargetCatalog catalog,
-                  ImageCompiler compiler, BuildMetrics metrics) {
-        return new Builds(records, dispatcher, bundles, catalog, compiler::toolchainId, metrics);
+    Builds builds(Deployment deployment, BuildRecords records, BuildDispatcher dispatcher, BundleService bundles,
+                  TargetCatalog catalog, ImageCompiler compiler, PublishedToolchains published, BuildMetrics metrics) {
+        // an API replica needs no clang: it names builds with the toolchain ids its workers published
+        Function<Target, String> toolchainIds = deployment.mode() == Deployment.Mode.API
+                ? published::toolchainId : compiler::toolchainId;
+        return new Builds(records, dispatcher, bundles, catalog, toolchainIds, metrics);
     }
 }

@@ -34,12 +34,16 @@ import reactor.core.publisher.Sinks;
  * <p>Crash safety rests on the order of writes: the record is written queued before the job is dispatched, the
  * worker stores the image, its signature and provenance before the succeeded record, and a non-final record with
  * no flight in this process is stale (its process died): it reads as failed ({@code build.interrupted}) and a new
- * request builds it again. That last rule assumes one process runs the builds it records; a distributed
- * dispatcher needs leases instead.
+ * request builds it again. With several API replicas (a distributed dispatcher fans events out to each), a replica
+ * that hears a build start which it did not dispatch follows it as a flight of its own, so its requests for that key
+ * join the build instead of taking the queued record for a stale one; a replica that missed the start builds the key
+ * again, which wastes a compile but yields the same image (the first image write wins, equal inputs give equal bytes).
  */
 public class Builds {
 
     private static final Logger log = LoggerFactory.getLogger(Builds.class);
+    /** A followed flight (started by another replica) not heard finishing by then is forgotten: its worker is gone. */
+    private static final long FOLLOW_LIMIT_NANOS = java.util.concurrent.TimeUnit.HOURS.toNanos(1);
     /** Live log lines kept per flight for late followers; the stored log is complete. */
     private static final int LIVE_LINES = 10_000;
 
@@ -61,10 +65,18 @@ public class Builds {
         volatile Priority priority;
         /** Set under the flight's lock once the final record is stored; guarded by the flight's monitor. */
         boolean ended;
+        /** Started by another replica: this one only hears about it. */
+        final boolean followed;
+        final long since = System.nanoTime();
 
         Flight(BuildRecord record, Priority priority) {
+            this(record, priority, false);
+        }
+
+        Flight(BuildRecord record, Priority priority, boolean followed) {
             this.record = record;
             this.priority = priority;
+            this.followed = followed;
         }
     }
 
@@ -129,7 +141,7 @@ public class Builds {
      */
     public CompletableFuture<BuildRecord> submit(Digest bundle, Target target, Priority priority) {
         BuildKey key = key(bundle, target);
-        Flight flight = flights.get(key.hex());
+        Flight flight = flight(key.hex());
         if (flight != null) {
             return join(key, flight, priority);
         }
@@ -145,7 +157,7 @@ public class Builds {
 
     /** Builds a failed (or interrupted) build again; joins it if it is running. */
     public CompletableFuture<BuildRecord> retry(BuildKey key, Priority priority) {
-        Flight flight = flights.get(key.hex());
+        Flight flight = flight(key.hex());
         if (flight != null && flight.record.status() != BuildRecord.Status.SUCCEEDED) {
             return flight.done.copy();
         }
@@ -215,7 +227,7 @@ public class Builds {
 
     /** The build's current state: in flight here, else as stored (a stale non-final record reads as interrupted). */
     public Optional<BuildRecord> find(BuildKey key) {
-        Flight f = flights.get(key.hex());
+        Flight f = flight(key.hex());
         if (f != null) {
             return Optional.of(f.record);
         }
@@ -224,12 +236,12 @@ public class Builds {
 
     /** The future of a build in flight in this process, to wait on. */
     public Optional<CompletableFuture<BuildRecord>> whenDone(BuildKey key) {
-        return Optional.ofNullable(flights.get(key.hex())).map(f -> f.done.copy());
+        return Optional.ofNullable(flight(key.hex())).map(f -> f.done.copy());
     }
 
     /** The log so far and what follows until the build ends, or empty when it is not running here. */
     public Optional<Flux<String>> liveLog(BuildKey key) {
-        return Optional.ofNullable(flights.get(key.hex())).map(f -> f.log.asFlux());
+        return Optional.ofNullable(flight(key.hex())).map(f -> f.log.asFlux());
     }
 
     public Optional<String> log(BuildKey key) {
@@ -248,10 +260,18 @@ public class Builds {
 
     private void onStarted(BuildJob job, Instant at) {
         metrics.started(job.arch(), job.target());
-        Flight f = flights.get(job.key());
-        if (f != null) {
-            f.record = BuildRecord.running(job, at);
+        BuildRecord running = BuildRecord.running(job, at);
+        flights.computeIfAbsent(job.key(), k -> new Flight(running, job.priority(), true)).record = running;
+    }
+
+    /** The flight of a key, forgetting a followed one that never ended (its worker and the job's events are gone). */
+    private Flight flight(String key) {
+        Flight f = flights.get(key);
+        if (f != null && f.followed && System.nanoTime() - f.since > FOLLOW_LIMIT_NANOS && flights.remove(key, f)) {
+            f.log.tryEmitComplete();
+            return null;
         }
+        return f;
     }
 
     /** Answers waiters as soon as the image is durable; the flight stays until the record is stored. */

@@ -19,7 +19,9 @@ import org.springframework.web.reactive.result.method.annotation.ResponseEntityE
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
 
+import dev.tailor.build.BuildDispatchUnavailableException;
 import dev.tailor.store.BlobStoreException;
+import dev.tailor.toolchain.PublishedToolchains;
 import reactor.core.publisher.Mono;
 
 /**
@@ -55,11 +57,28 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(BlobStoreException.class)
     Mono<ResponseEntity<Object>> storeDown(BlobStoreException ex, ServerWebExchange exchange) {
-        log.warn("store unavailable on {} {}: {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(),
-                ex.toString());
-        ProblemException problem = new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, "store.unavailable",
-                "The storage backend is unavailable; retry shortly.");
-        problem.getHeaders().set(HttpHeaders.RETRY_AFTER, "5");
+        return unavailable(ex.toString(), "store.unavailable", "The storage backend is unavailable; retry shortly.",
+                5, exchange);
+    }
+
+    @ExceptionHandler(BuildDispatchUnavailableException.class)
+    Mono<ResponseEntity<Object>> dispatchDown(BuildDispatchUnavailableException ex, ServerWebExchange exchange) {
+        return unavailable(ex.getMessage(), "build.dispatch_unavailable",
+                "Builds cannot be handed to the workers right now; retry shortly.", 5, exchange);
+    }
+
+    @ExceptionHandler(PublishedToolchains.NoWorkerException.class)
+    Mono<ResponseEntity<Object>> noWorker(PublishedToolchains.NoWorkerException ex, ServerWebExchange exchange) {
+        return unavailable(ex.getMessage(), "build.no_worker",
+                "No build worker for this architecture has started yet; retry shortly.", 30, exchange);
+    }
+
+    /** A backend this request needs is down: 503 with Retry-After, the cause only in the log. */
+    private Mono<ResponseEntity<Object>> unavailable(String cause, String code, String detail, int retryAfter,
+                                                     ServerWebExchange exchange) {
+        log.warn("{} on {} {}: {}", code, exchange.getRequest().getMethod(), exchange.getRequest().getPath(), cause);
+        ProblemException problem = new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, code, detail);
+        problem.getHeaders().set(HttpHeaders.RETRY_AFTER, String.valueOf(retryAfter));
         return problem(problem, exchange);
     }
 

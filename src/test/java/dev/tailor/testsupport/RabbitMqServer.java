@@ -143,6 +143,18 @@ public final class RabbitMqServer implements AutoCloseable {
                 Map.entry("RABBITMQ_PID_FILE", dir.resolve("rabbitmq.pid").toString()));
     }
 
+    /** Starts the stopped node again on the same ports and data: durable queues and persistent messages survive. */
+    public synchronized void resume() {
+        if (process != null && process.isAlive()) {
+            return;
+        }
+        try {
+            boot();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Stops the node (rabbitmqctl stop, then signals) and the private epmd it started. */
     public synchronized void stop() {
         if (process == null) {

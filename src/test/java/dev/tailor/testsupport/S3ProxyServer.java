@@ -139,7 +139,7 @@ public final class S3ProxyServer implements AutoCloseable {
         return jar;
     }
 
-    static void deleteTree(Path root) {
+    public static void deleteTree(Path root) {
         if (!Files.exists(root)) {
             return;
         }

@@ -1,0 +1,98 @@
+package dev.tailor.amqp;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import dev.tailor.target.Arch;
+
+/**
+ * What a worker checks before it takes jobs from a queue: a worker that consumed builds it cannot run would fail
+ * every one of them, so it refuses to start instead. One clang and ld.lld serve every architecture, provided clang
+ * was built with that architecture's LLVM backend ({@code clang -print-targets}).
+ */
+final class WorkerToolchains {
+
+    /** The LLVM backend each architecture's triple needs. */
+    private static final Map<Arch, String> BACKENDS = Map.of(Arch.X86_64, "x86-64", Arch.I686, "x86",
+            Arch.AARCH64, "aarch64", Arch.ARMV7, "arm");
+
+    private WorkerToolchains() {
+    }
+
+    /** @throws IllegalStateException naming what is missing */
+    static void require(Set<Arch> archs, boolean sandbox) {
+        require(archs, sandbox, System.getenv().getOrDefault("PATH", ""));
+    }
+
+    /** @param path where to look for the tools, as in the PATH variable */
+    static void require(Set<Arch> archs, boolean sandbox, String path) {
+        List<String> missing = new ArrayList<>();
+        List<String> tools = new ArrayList<>(List.of("clang", "ld.lld"));
+        if (sandbox) {
+            tools.add("bwrap");
+        }
+        for (String tool : tools) {
+            if (onPath(tool, path).isEmpty()) {
+                missing.add(tool + " is not on the PATH");
+            }
+        }
+        if (missing.isEmpty()) {
+            String targets = clangTargets(onPath("clang", path).orElseThrow());
+            for (Arch arch : archs) {
+                if (!targets.contains(" " + BACKENDS.get(arch) + " ")) {
+                    missing.add("clang has no " + BACKENDS.get(arch) + " backend for " + arch.id());
+                }
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("This worker cannot build for " + archs + ": " + String.join("; ", missing)
+                    + " (compiler-workers/install-toolchains.sh installs them; bwrap may be skipped with "
+                    + "tailor.worker.sandbox=none, for trusted bundles only)");
+        }
+    }
+
+    private static Optional<Path> onPath(String tool, String path) {
+        for (String dir : path.split(File.pathSeparator)) {
+            Path p = Path.of(dir.isEmpty() ? "." : dir, tool);
+            if (Files.isExecutable(p)) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The output of {@code clang -print-targets}, one backend name per line, padded for whole-word matches. */
+    private static String clangTargets(Path clang) {
+        try {
+            Process p = new ProcessBuilder(clang.toString(), "-print-targets").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+            StringBuilder names = new StringBuilder(" ");
+            for (String line : out.split("\n")) {
+                String t = line.strip();
+                int sp = t.indexOf(' ');
+                if (sp > 0) {
+                    names.append(t.substring(0, sp).toLowerCase(Locale.ROOT)).append(' ');
+                }
+            }
+            return names.toString();
+        } catch (IOException e) {
+            return " ";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return " ";
+        }
+    }
+}

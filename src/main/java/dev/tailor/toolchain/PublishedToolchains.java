@@ -1,0 +1,63 @@
+package dev.tailor.toolchain;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import dev.tailor.store.Documents;
+import dev.tailor.target.Arch;
+import dev.tailor.target.Target;
+import dev.tailor.target.TargetCatalog;
+
+/**
+ * Toolchain ids as the workers know them, in the store at {@code meta/toolchains/<arch>.json}. A build key names
+ * the toolchain, and only a process with clang and ld.lld can compute its id; an API replica without them
+ * ({@code tailor.mode=api}) reads what the workers serving each architecture published when they started, so the
+ * keys it hands out are the ones its workers build. When workers of one architecture are upgraded, the next to
+ * start publishes the new ids, and later requests name the new toolchain.
+ */
+public final class PublishedToolchains {
+
+    /** One architecture's targets and their toolchain ids, as published by a worker. */
+    record Published(String arch, Map<String, String> toolchains, Instant publishedAt) {
+    }
+
+    private final Documents documents;
+
+    public PublishedToolchains(Documents documents) {
+        this.documents = documents;
+    }
+
+    static String key(Arch arch) {
+        return "meta/toolchains/" + arch.id() + ".json";
+    }
+
+    /** Called by a worker at start, for the architectures it serves. */
+    public void publish(Set<Arch> archs, TargetCatalog catalog, ImageCompiler compiler) {
+        for (Arch arch : archs) {
+            Map<String, String> ids = new TreeMap<>();
+            for (Target t : catalog.forArch(arch)) {
+                ids.put(t.id(), compiler.toolchainId(t));
+            }
+            documents.write(key(arch), new Published(arch.id(), ids, Instant.now()));
+        }
+    }
+
+    /**
+     * @throws NoWorkerException when no worker for the target's architecture has published yet
+     */
+    public String toolchainId(Target target) {
+        return documents.read(key(target.arch()), Published.class)
+                .map(p -> p.toolchains().get(target.id()))
+                .orElseThrow(() -> new NoWorkerException(target));
+    }
+
+    /** No worker has announced a toolchain for the architecture: builds for it cannot be named, let alone run. */
+    public static final class NoWorkerException extends RuntimeException {
+        NoWorkerException(Target target) {
+            super("no worker serving " + target.arch().id() + " has published its toolchain for " + target.id()
+                    + " yet");
+        }
+    }
+}

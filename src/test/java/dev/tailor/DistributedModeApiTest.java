@@ -41,6 +41,7 @@ class DistributedModeApiTest extends ApiTestBase {
         registry.add("tailor.store.s3.bucket", () -> "tailor-api");
         registry.add("tailor.store.s3.access-key", () -> S3ProxyServer.ACCESS_KEY);
         registry.add("tailor.store.s3.secret-key", () -> S3ProxyServer.SECRET_KEY);
+        registry.add("tailor.store.s3.public-base-url", () -> "https://images.example.test/tailor");
         registry.add("tailor.dispatch.type", () -> "amqp");
         registry.add("spring.rabbitmq.host", () -> RabbitMqServer.shared().host());
         registry.add("spring.rabbitmq.port", () -> RabbitMqServer.shared().port());
@@ -57,6 +58,18 @@ class DistributedModeApiTest extends ApiTestBase {
 
     @Autowired
     RabbitTemplate rabbit;
+
+    @Test
+    void images_redirectToTheStoresPublicUrl_whenOneIsConfigured() {
+        byte[] bytes = "an image that lives in the bucket".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        dev.tailor.store.Digest digest = dev.tailor.store.Digest.of(dev.tailor.store.Digest.sha256().digest(bytes));
+        store.put("images/" + digest.path(), new java.io.ByteArrayInputStream(bytes));
+        web.get().uri("/v1/images/" + digest.path()).exchange().expectStatus().isFound()
+                .expectHeader().valueEquals("Location", "https://images.example.test/tailor/images/" + digest.path())
+                .expectHeader().valueEquals("Cache-Control", "public, max-age=31536000, immutable")
+                .expectHeader().valueEquals("ETag", "\"" + digest + "\"");
+        web.get().uri("/v1/images/sha256/" + "0".repeat(64)).exchange().expectStatus().isNotFound();
+    }
 
     @Test
     void bundles_areStoredInTheBucket() {

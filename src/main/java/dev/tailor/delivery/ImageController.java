@@ -86,6 +86,16 @@ class ImageController {
         ServerHttpRequest request = exchange.getRequest();
         ServerHttpResponse response = exchange.getResponse();
         HttpHeaders in = request.getHeaders();
+        var elsewhere = files.store().publicUrl(ImageFiles.imageKey(image.digest()));
+        if (elsewhere.isPresent()) {
+            // The store serves its objects itself (tailor.store.s3.public-base-url): send devices and edges there.
+            // Where an image lives never changes, so the redirect is as immutable as the image.
+            response.setStatusCode(HttpStatus.FOUND);
+            response.getHeaders().setLocation(elsewhere.get());
+            response.getHeaders().set(HttpHeaders.CACHE_CONTROL, IMMUTABLE);
+            response.getHeaders().set(HttpHeaders.ETAG, image.etag());
+            return response.setComplete();
+        }
 
         ByteRange.Request wanted = EntityTags.ifRangeHolds(in.getFirst(HttpHeaders.IF_RANGE), image.etag())
                 ? ByteRange.parse(in.getFirst(HttpHeaders.RANGE), image.size())

@@ -5,8 +5,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
-import org.springframework.core.io.buffer.DataBufferLimitException;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -29,7 +27,6 @@ import dev.tailor.bundle.BundleService;
 import dev.tailor.bundle.Names;
 import dev.tailor.channel.ChannelDocument;
 import dev.tailor.channel.ChannelService;
-import dev.tailor.fingerprint.FingerprintParser;
 import dev.tailor.fingerprint.Fingerprints;
 import dev.tailor.target.Target;
 import dev.tailor.target.TargetCatalog;
@@ -89,10 +86,7 @@ class BootController {
         String contentType = request.getHeaders().getFirst(HttpHeaders.CONTENT_TYPE);
         String compact = cpu != null ? cpu : cpuHeader;
         String warmKey = WarmBoots.key(request);
-        if (request.getHeaders().getContentLength() > FingerprintParser.MAX_BODY_BYTES) {
-            throw tooLarge();
-        }
-        return body(request)
+        return Fingerprints.body(request)
                 .publishOn(Schedulers.boundedElastic())
                 .map(body -> {
                     BundleDocument bundle = released(app, channel);
@@ -203,26 +197,6 @@ class BootController {
         }
         // Longer waits than the server allows are shortened, not refused: the device still gets an answer.
         return Duration.ofMillis(Math.min(Math.round(wait * 1000), props.maxBootWait().toMillis()));
-    }
-
-    private static Mono<byte[]> body(ServerHttpRequest request) {
-        return DataBufferUtils.join(request.getBody(), FingerprintParser.MAX_BODY_BYTES)
-                .map(buffer -> {
-                    try {
-                        byte[] bytes = new byte[buffer.readableByteCount()];
-                        buffer.read(bytes);
-                        return bytes;
-                    } finally {
-                        DataBufferUtils.release(buffer);
-                    }
-                })
-                .defaultIfEmpty(new byte[0])
-                .onErrorMap(DataBufferLimitException.class, e -> tooLarge());
-    }
-
-    private static ProblemException tooLarge() {
-        return new ProblemException(HttpStatus.CONTENT_TOO_LARGE, "request.too_large",
-                "a fingerprint is at most " + FingerprintParser.MAX_BODY_BYTES + " bytes");
     }
 
     private static ProblemException busy(String code, String detail) {

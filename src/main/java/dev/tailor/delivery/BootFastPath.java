@@ -71,6 +71,12 @@ class BootFastPath implements WebFilter, Ordered {
         }
         stats.record(answer.app(), answer.target());
         ServerRequestObservationContext.findCurrent(exchange.getAttributes()).ifPresent(c -> c.setPathPattern(PATTERN));
+        // Read the (empty) request to its end before answering, as the controller path does: a kept-alive
+        // connection must not be left with an unread request when the response completes.
+        return request.getBody().then(Mono.defer(() -> answer(exchange, answer)));
+    }
+
+    private Mono<Void> answer(ServerWebExchange exchange, WarmBoots.Answer answer) {
         ServerHttpResponse response = exchange.getResponse();
         response.setStatusCode(HttpStatus.FOUND);
         HttpHeaders h = response.getHeaders();

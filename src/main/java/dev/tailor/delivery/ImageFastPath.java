@@ -54,6 +54,8 @@ class ImageFastPath implements WebFilter, Ordered {
         }
         // keep http.server.requests tagged as if the controller had answered
         ServerRequestObservationContext.findCurrent(exchange.getAttributes()).ifPresent(c -> c.setPathPattern(PATTERN));
-        return controller.serve(image, exchange);
+        // Read the (empty) request to its end first, as handler mapping would: a kept-alive connection must not be
+        // left with an unread request when the response completes (seen as edge fetches that never got an answer).
+        return request.getBody().then(Mono.defer(() -> controller.serve(image, exchange)));
     }
 }

@@ -3,10 +3,7 @@ package dev.tailor.fingerprint;
 import java.util.List;
 import java.util.SortedSet;
 
-import org.springframework.core.io.buffer.DataBufferLimitException;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -61,24 +58,9 @@ class FingerprintController {
         if (app != null && !TargetStats.validApp(app)) {
             throw ProblemException.badRequest("app.invalid_name", "an app name is [a-z0-9][a-z0-9-]{0,62}");
         }
-        long declared = request.getHeaders().getContentLength();
-        if (declared > FingerprintParser.MAX_BODY_BYTES) {
-            throw tooLarge();
-        }
         String contentType = request.getHeaders().getFirst(HttpHeaders.CONTENT_TYPE);
         String compact = cpu != null ? cpu : cpuHeader;
-        return DataBufferUtils.join(request.getBody(), FingerprintParser.MAX_BODY_BYTES)
-                .map(buffer -> {
-                    try {
-                        byte[] bytes = new byte[buffer.readableByteCount()];
-                        buffer.read(bytes);
-                        return bytes;
-                    } finally {
-                        DataBufferUtils.release(buffer);
-                    }
-                })
-                .defaultIfEmpty(new byte[0])
-                .onErrorMap(DataBufferLimitException.class, e -> tooLarge())
+        return Fingerprints.body(request)
                 .map(body -> ResolveResponse.of(fingerprints.resolve(contentType, body, compact, arch, policy, app)));
     }
 
@@ -88,10 +70,5 @@ class FingerprintController {
             throw ProblemException.badRequest("app.invalid_name", "an app name is [a-z0-9][a-z0-9-]{0,62}");
         }
         return new StatsResponse(app, stats.top(app, Math.min(Math.max(limit, 0), 1000)));
-    }
-
-    private static ProblemException tooLarge() {
-        return new ProblemException(HttpStatus.CONTENT_TOO_LARGE, "request.too_large",
-                "a fingerprint is at most " + FingerprintParser.MAX_BODY_BYTES + " bytes");
     }
 }

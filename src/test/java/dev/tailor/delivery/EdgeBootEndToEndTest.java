@@ -85,11 +85,36 @@ class EdgeBootEndToEndTest extends EdgeTestBase {
     }
 
     /** Boots through the edge: the redirect, then the image, both fetched from Varnish. */
+    static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
+            Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "boot-watchdog");
+                t.setDaemon(true);
+                return t;
+            });
+
+    /** A boot stuck for 15 s: show what the service's threads are doing (the origin runs in this JVM). */
+    static void dumpThreads(String cpu) {
+        StringBuilder sb = new StringBuilder("stuck boot for " + cpu + "\n");
+        Thread.getAllStackTraces().forEach((t, stack) -> {
+            String text = java.util.Arrays.stream(stack).map(String::valueOf).collect(java.util.stream.Collectors.joining("\n    "));
+            if (text.contains("dev.tailor") || t.getName().contains("reactor") || t.getName().contains("bounded")) {
+                sb.append(t.getName()).append(' ').append(t.getState()).append("\n    ").append(text).append('\n');
+            }
+        });
+        System.out.println(sb);
+    }
+
     final java.util.concurrent.atomic.AtomicLong slowest = new java.util.concurrent.atomic.AtomicLong();
 
     String bootThroughEdge(String app, String cpu) throws Exception {
         long t0 = System.nanoTime();
-        HttpResponse<byte[]> redirect = get(VARNISH_PORT, "/v1/boot/" + app + "/stable?wait=30&cpu=" + cpu);
+        var watchdog = WATCHDOG.schedule(() -> dumpThreads(cpu), 15, java.util.concurrent.TimeUnit.SECONDS);
+        HttpResponse<byte[]> redirect;
+        try {
+            redirect = get(VARNISH_PORT, "/v1/boot/" + app + "/stable?wait=30&cpu=" + cpu);
+        } finally {
+            watchdog.cancel(false);
+        }
         long ms = (System.nanoTime() - t0) / 1_000_000;
         slowest.accumulateAndGet(ms, Math::max);
         if (ms > 5000) {

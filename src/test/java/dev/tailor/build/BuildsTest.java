@@ -144,6 +144,19 @@ class BuildsTest {
     }
 
     @Test
+    void aCallerThatGivesUp_neverCancelsTheBuildForTheOthers() throws Exception {
+        gate = new CountDownLatch(1);
+        CompletableFuture<BuildRecord> impatient = builds.submit(bundle.digest(), X86, Priority.BOOT);
+        CompletableFuture<BuildRecord> patient = builds.submit(bundle.digest(), X86, Priority.BOOT);
+        impatient.cancel(true); // as a boot's timeout does when it falls back to the baseline
+        gate.countDown();
+        assertThat(await(patient).status()).isEqualTo(BuildRecord.Status.SUCCEEDED);
+        assertThat(await(builds.submit(bundle.digest(), X86, Priority.BOOT)).status())
+                .isEqualTo(BuildRecord.Status.SUCCEEDED);
+        assertThat(executions).hasValue(1);
+    }
+
+    @Test
     void failedBuild_staysFailed_untilAnExplicitRetry_whichCountsTheAttempt() throws Exception {
         fail = true;
         BuildRecord first = await(builds.submit(bundle.digest(), X86, Priority.API));

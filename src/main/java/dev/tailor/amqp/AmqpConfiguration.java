@@ -66,14 +66,6 @@ class AmqpConfiguration {
             log.info("tailor.mode={}: no local workers; builds go to the workers over RabbitMQ",
                     deployment.mode().name().toLowerCase());
         }
-        if (deployment.mode() != Deployment.Mode.ALL && env.getProperty("tailor.signing.private-key-pem", "").isBlank()
-                && env.getProperty("tailor.signing.key-file", "").isBlank()) {
-            // workers sign, the API publishes its key: keys generated per data directory would never match
-            log.warn("tailor.mode={} with a signing key generated in this process's data directory: images are "
-                    + "signed by the workers and verified against the API's /v1/keys, so give every process the "
-                    + "same tailor.signing.private-key-pem (or a shared tailor.signing.key-file)",
-                    deployment.mode().name().toLowerCase());
-        }
         return new AmqpBuildDispatcher(connections, json, settings, worker, deployment.servesApi());
     }
 }

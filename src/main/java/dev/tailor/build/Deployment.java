@@ -61,6 +61,14 @@ public record Deployment(Mode mode, boolean amqp, Set<Arch> workerArchs) {
             throw bad("tailor.worker.archs applies to workers on RabbitMQ (tailor.dispatch.type=amqp); the in-process "
                     + "workers of tailor.mode=all build every architecture");
         }
+        if (mode != Mode.ALL && env.getProperty("tailor.signing.private-key-pem", "").isBlank()
+                && env.getProperty("tailor.signing.key-file", "").isBlank()) {
+            // Workers sign, the API publishes the key at /v1/keys: keys generated per data directory would never
+            // match, and every image would fail verification on the device.
+            throw bad("tailor.mode=" + modeName + " needs the fleet's signing key, the same in every process: "
+                    + "set tailor.signing.key-file (or tailor.signing.private-key-pem); make one with "
+                    + "openssl genpkey -algorithm ed25519");
+        }
         if (mode == Mode.ALL && archs.isEmpty()) {
             archs = EnumSet.allOf(Arch.class);
         }

@@ -35,14 +35,16 @@ class DeploymentTest {
 
     @Test
     void worker_servesOnlyTheNamedArchitectures_acceptingAliases() {
-        Deployment d = of("tailor.mode", "worker", "tailor.dispatch.type", "amqp", "tailor.worker.archs", "arm64, armhf");
+        Deployment d = of("tailor.mode", "worker", "tailor.dispatch.type", "amqp", "tailor.worker.archs", "arm64, armhf",
+                "tailor.signing.key-file", "/etc/tailor/signing.pem");
         assertThat(d.workerArchs()).containsExactlyInAnyOrder(Arch.AARCH64, Arch.ARMV7);
         assertThat(d.servesApi()).isFalse();
     }
 
     @Test
     void api_runsNoWorkers() {
-        Deployment d = of("tailor.mode", "api", "tailor.dispatch.type", "amqp");
+        Deployment d = of("tailor.mode", "api", "tailor.dispatch.type", "amqp", "tailor.signing.key-file",
+                "/etc/tailor/signing.pem");
         assertThat(d.workerArchs()).isEmpty();
         assertThat(d.servesApi()).isTrue();
     }
@@ -61,6 +63,16 @@ class DeploymentTest {
         assertThatThrownBy(() -> of("tailor.dispatch.type", "kafka")).hasMessageContaining("local or amqp");
         assertThatThrownBy(() -> of("tailor.mode", "worker", "tailor.dispatch.type", "amqp", "tailor.worker.archs", "sparc"))
                 .hasMessageContaining("unknown architecture 'sparc'");
+    }
+
+    @Test
+    void separateApiAndWorkers_needOneConfiguredSigningKey() {
+        assertThatThrownBy(() -> of("tailor.mode", "worker", "tailor.dispatch.type", "amqp", "tailor.worker.archs",
+                "x86_64")).hasMessageContaining("tailor.signing.key-file");
+        assertThatThrownBy(() -> of("tailor.mode", "api", "tailor.dispatch.type", "amqp"))
+                .hasMessageContaining("signing key");
+        assertThat(of("tailor.mode", "api", "tailor.dispatch.type", "amqp", "tailor.signing.private-key-pem",
+                "-----BEGIN PRIVATE KEY-----...").servesApi()).isTrue();
     }
 
     @Test

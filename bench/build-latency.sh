@@ -2,6 +2,8 @@
 # Time from POST /v1/builds to a succeeded build, for fresh hello builds (each with a different define, so each is
 # a new build key), beside the bare clang and ld.lld commands of the same build with the runtime cached, replayed
 # from the build's own log without the service or the sandbox. Prints both medians and their ratio (goal < 1.3).
+# The service's time is curl's, from the connect to the last byte of the answer; the bare commands are spawned
+# directly by python (no shell), the compiles side by side, then the link, as the worker runs them.
 #
 #   bench/build-latency.sh [iterations]      (default 15; needs java 17, curl, python3; builds the jar if missing)
 #
@@ -28,7 +30,6 @@ for _ in $(seq 1 120); do
 done
 TOKEN=$(cat "$DATA/admin-token")
 API="http://127.0.0.1:$PORT"
-now() { date +%s%N; }
 
 upload() { # $1 = exit code define; prints the bundle digest
   local dir=$WORK/bundle-$1
@@ -40,14 +41,13 @@ upload() { # $1 = exit code define; prints the bundle digest
     "$API/v1/apps/hello/bundles" | python3 -c 'import json,sys; print(json.load(sys.stdin)["digest"])'
 }
 
-build() { # $1 = bundle digest; prints "<ms> <build id>"
-  local t0 t1 body
-  t0=$(now)
-  body=$(curl -sf -X POST -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
-    -d "{\"bundle\":\"$1\",\"target\":\"$TARGET\"}" "$API/v1/builds?wait=60")
-  t1=$(now)
-  echo "$body" | python3 -c 'import json,sys; r=json.load(sys.stdin); assert r["status"]=="succeeded", r' >&2
-  echo "$(( (t1 - t0) / 1000000 )) $(echo "$body" | python3 -c 'import json,sys; r=json.load(sys.stdin); print(r["id"], r["durationMs"])')"
+build() { # $1 = bundle digest; prints "<ms> <build id> <worker ms>"; the time is curl's own, from the connect to
+  # the last byte of the answer, so curl's process start is not counted against the service
+  curl -sf -o "$WORK/build.json" -w '%{time_total}' -X POST -H "Authorization: Bearer $TOKEN" \
+    -H 'Content-Type: application/json' -d "{\"bundle\":\"$1\",\"target\":\"$TARGET\"}" "$API/v1/builds?wait=60" \
+    >"$WORK/build.time"
+  python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["status"]=="succeeded", r
+print(round(float(open(sys.argv[2]).read()) * 1000), r["id"], r["durationMs"])' "$WORK/build.json" "$WORK/build.time"
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
@@ -62,21 +62,26 @@ LOG=$(curl -sf -H "Authorization: Bearer $TOKEN" "$API/v1/builds/$WARM_ID/log")
 SRC=$WORK/bare/src
 mkdir -p "$SRC" "$WORK/bare/out/obj"
 cp -r "$WORK/bundle-1010/." "$SRC/"
-mapfile -t CMDS < <(echo "$LOG" | sed -n 's/^\$ //p' | sed -e "s#/tailor/cache#$DATA/toolchains#g" \
-  -e "s#cd /src #cd $SRC #g" -e "s#/src=#$SRC=#g" -e "s#cd /out #cd $WORK/bare/out #g" -e "s# /out/# $WORK/bare/out/#g")
-bare() {
+echo "$LOG" | sed -n 's/^\$ //p' | sed -e "s#/tailor/cache#$DATA/toolchains#g" \
+  -e "s#cd /src #cd $SRC #g" -e "s#/src=#$SRC=#g" -e "s#cd /out #cd $WORK/bare/out #g" -e "s# /out/# $WORK/bare/out/#g" \
+  >"$WORK/bare/commands"
+bare() { # prints the milliseconds of the commands, spawned directly (no shell), compiles side by side, then the link
   rm -rf "$WORK/bare/out/obj"/* "$WORK/bare/out/image.elf"
-  local t0 t1 pids=() c p
-  t0=$(now)
-  for c in "${CMDS[@]}"; do
-    case "$c" in *ld.lld*) ;; *) bash -c "$c" >/dev/null & pids+=($!) ;; esac
-  done
-  for p in "${pids[@]}"; do wait "$p"; done
-  for c in "${CMDS[@]}"; do
-    case "$c" in *ld.lld*) bash -c "$c" >/dev/null ;; esac
-  done
-  t1=$(now)
-  echo $(( (t1 - t0) / 1000000 ))
+  python3 - "$WORK/bare/commands" <<'PY'
+import shlex, subprocess, sys, time
+steps = []
+for line in open(sys.argv[1]):
+    cd, argv = line.split(" && ", 1)
+    steps.append((cd[len("cd "):], shlex.split(argv, comments=True)))
+compiles = [s for s in steps if s[1][0] != "ld.lld"]
+links = [s for s in steps if s[1][0] == "ld.lld"]
+t0 = time.perf_counter_ns()
+running = [subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL) for cwd, argv in compiles]
+assert all(p.wait() == 0 for p in running)
+for cwd, argv in links:
+    subprocess.run(argv, cwd=cwd, stdout=subprocess.DEVNULL, check=True)
+print((time.perf_counter_ns() - t0) // 1_000_000)
+PY
 }
 
 # Interleaved, so both sides see the same machine load.

@@ -1,6 +1,8 @@
 package dev.tailor.toolchain;
 
+import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,29 +16,88 @@ public final class LocalCommandRunner implements CommandRunner {
 
     @Override
     public Result run(List<String> argv, Path workingDir, Duration timeout) {
+        return start(argv, workingDir, false).await(timeout);
+    }
+
+    /**
+     * Starts a command whose output goes to temporary files (no reader threads, and a chatty process can never
+     * block on a full pipe).
+     *
+     * @param stdinPipe true gives the command a pipe to {@link Started#send} to; false gives it {@code /dev/null}
+     */
+    public Started start(List<String> argv, Path workingDir, boolean stdinPipe) {
         Path out = null;
         Path err = null;
         try {
-            // Files rather than pipes: no reader threads, and a chatty process can never block on a full pipe.
             out = Files.createTempFile("tailor-cmd", ".out");
             err = Files.createTempFile("tailor-cmd", ".err");
-            Process p = new ProcessBuilder(argv).directory(workingDir.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            boolean done = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (!done) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
-                p.waitFor(5, TimeUnit.SECONDS);
+            ProcessBuilder pb = new ProcessBuilder(argv).directory(workingDir.toFile())
+                    .redirectOutput(out.toFile()).redirectError(err.toFile());
+            if (!stdinPipe) {
+                pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             }
-            return new Result(done ? p.exitValue() : -1, new String(Files.readAllBytes(out), StandardCharsets.UTF_8),
-                    new String(Files.readAllBytes(err), StandardCharsets.UTF_8), !done);
+            return new Started(pb.start(), out, err);
         } catch (IOException e) {
+            deleteQuietly(out);
+            deleteQuietly(err);
             throw new UncheckedIOException("cannot run " + argv.get(0), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running " + argv.get(0), e);
-        } finally {
+        }
+    }
+
+    /** A running command: its process and the files its output goes to, removed once it has been awaited. */
+    public static final class Started {
+        private final Process process;
+        private final Path out;
+        private final Path err;
+
+        private Started(Process process, Path out, Path err) {
+            this.process = process;
+            this.out = out;
+            this.err = err;
+        }
+
+        public boolean isAlive() {
+            return process.isAlive();
+        }
+
+        /** Writes everything the command will read and closes its input. */
+        public void send(String input) throws IOException {
+            try (OutputStream in = process.getOutputStream()) {
+                in.write(input.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+
+        /** Waits for the command's end, killing it and everything it started at the deadline. */
+        public Result await(Duration timeout) {
+            try {
+                boolean done = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                if (!done) {
+                    kill();
+                    process.waitFor(5, TimeUnit.SECONDS);
+                }
+                return new Result(done ? process.exitValue() : -1,
+                        new String(Files.readAllBytes(out), StandardCharsets.UTF_8),
+                        new String(Files.readAllBytes(err), StandardCharsets.UTF_8), !done);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the output of " + process.info().command().orElse("a command"), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for a command", e);
+            } finally {
+                deleteQuietly(out);
+                deleteQuietly(err);
+            }
+        }
+
+        /** Kills the command and everything it started. */
+        public void kill() {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
+
+        /** For a command that is never awaited. */
+        public void discard() {
+            kill();
             deleteQuietly(out);
             deleteQuietly(err);
         }

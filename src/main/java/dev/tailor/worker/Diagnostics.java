@@ -38,10 +38,10 @@ final class Diagnostics {
     }
 
     private static String relative(String file) {
-        if (file.startsWith(SandboxedRunner.SRC + "/")) {
-            return file.substring(SandboxedRunner.SRC.length() + 1);
+        if (file.startsWith(Workspace.SRC + "/")) {
+            return file.substring(Workspace.SRC.length() + 1);
         }
-        if (file.startsWith(SandboxedRunner.CACHE + "/")) {
+        if (file.startsWith(Workspace.CACHE + "/")) {
             return "<runtime>/" + file.replaceFirst("^.*/compiler-workers/", "");
         }
         return file.startsWith("./") ? file.substring(2) : file;

@@ -55,6 +55,8 @@ public final class SandboxWorker implements BuildExecutor {
 
     private static final Logger log = LoggerFactory.getLogger(SandboxWorker.class);
     private static final long MAX_UNPACKED = 256L * 1024 * 1024;
+    /** A one-source app runs three commands: the per-build runtime unit and the source side by side, then the link. */
+    private static final int SANDBOXES_AHEAD = 3;
 
     private final BuildRecords records;
     private final BlobStore store;
@@ -65,7 +67,7 @@ public final class SandboxWorker implements BuildExecutor {
     private final ObjectMapper json;
     private final SandboxLimits limits;
     private final boolean isolate;
-    private final Path workRoot;
+    private final Workspaces workspaces;
     private final Clock clock = Clock.systemUTC();
     /** Store writes of one build run side by side: they only wait for the disk. */
     private final ExecutorService writers = Executors.newCachedThreadPool(r -> {
@@ -93,10 +95,11 @@ public final class SandboxWorker implements BuildExecutor {
     /**
      * @param isolate  false compiles without bubblewrap (machines without it; trusted bundles only)
      * @param workRoot private build directories are made here, and it is emptied now: leftovers of a crash
+     * @param ready    build directories kept ready with sandboxes started ahead (0 for a process that never builds)
      */
     public SandboxWorker(BuildRecords records, BlobStore store, BundleService bundles, TargetCatalog catalog,
                          ImageCompiler compiler, Signer signer, ObjectMapper json, SandboxLimits limits,
-                         boolean isolate, Path workRoot) {
+                         boolean isolate, Path workRoot, int ready) {
         this.records = records;
         this.store = store;
         this.bundles = bundles;
@@ -106,15 +109,16 @@ public final class SandboxWorker implements BuildExecutor {
         this.json = json;
         this.limits = limits;
         this.isolate = isolate;
-        this.workRoot = workRoot.toAbsolutePath().normalize();
-        deleteTree(this.workRoot);
+        Workspace.deleteTree(workRoot.toAbsolutePath().normalize());
+        this.workspaces = new Workspaces(workRoot, compiler.cacheDir(), limits, ready, isolate ? SANDBOXES_AHEAD : 0);
         if (!isolate) {
             log.warn("builds run WITHOUT a sandbox (tailor.worker.sandbox=none): only for trusted bundles");
         }
     }
 
-    /** Stops the store-writer threads (they are daemons; this is for tests that make many workers). */
+    /** Stops the sandboxes started ahead and the store-writer threads. */
     public void close() {
+        workspaces.close();
         writers.shutdown();
     }
 
@@ -127,16 +131,16 @@ public final class SandboxWorker implements BuildExecutor {
         BuildLog buildLog = new BuildLog(line -> events.log(job.key(), line));
         buildLog.add("# tailor build " + job.key() + ": " + job.app() + " " + job.bundle() + " for " + job.target()
                 + " (attempt " + job.attempt() + ", " + job.priority().name().toLowerCase() + ")");
-        Path dir = workRoot.resolve(job.key() + "-" + UUID.randomUUID());
+        Workspace workspace = workspaces.acquire();
         BuildRecord result;
         try {
-            result = build(job, started, dir, buildLog);
+            result = build(job, started, workspace, buildLog);
             events.imageStored(result);
         } catch (BuildFailure f) {
             buildLog.add("# failed: " + f.error.code() + ": " + f.error.detail());
             result = BuildRecord.failed(job, started, clock.instant(), f.error, null);
         } finally {
-            deleteTree(dir);
+            workspaces.release(workspace);
         }
         // The log and the record side by side: the live log serves readers until the dispatcher reports the end.
         BuildRecord done = result;
@@ -146,7 +150,7 @@ public final class SandboxWorker implements BuildExecutor {
         return result;
     }
 
-    private BuildRecord build(BuildJob job, Instant started, Path dir, BuildLog buildLog) throws BuildFailure {
+    private BuildRecord build(BuildJob job, Instant started, Workspace workspace, BuildLog buildLog) throws BuildFailure {
         Target target = catalog.find(job.target())
                 .orElseThrow(() -> new BuildFailure("build.unknown_target", "This worker has no target " + job.target(), null));
         if (!compiler.toolchainId(target).equals(job.toolchain())) {
@@ -156,10 +160,9 @@ public final class SandboxWorker implements BuildExecutor {
         }
         BundleDocument bundle = bundles.find(job.bundle()).orElseThrow(() -> new BuildFailure("build.bundle_missing",
                 "The bundle " + job.bundle() + " is not in the store", null));
-        Path src = dir.resolve("src");
-        Path out = dir.resolve("out");
+        Path src = workspace.src;
+        Path out = workspace.out;
         try {
-            Files.createDirectories(out);
             Optional<InputStream> archive = bundles.openArchive(job.bundle());
             if (archive.isEmpty()) {
                 throw new BuildFailure("build.bundle_missing", "The archive of bundle " + job.bundle() + " is missing", null);
@@ -173,7 +176,7 @@ public final class SandboxWorker implements BuildExecutor {
         buildLog.add("# unpacked in " + java.time.Duration.between(started, clock.instant()).toMillis() + " ms");
         CompileRequest request = request(bundle.manifest(), src, job);
         buildLog.add("# sources: " + String.join(" ", request.sources()));
-        SandboxedRunner runner = new SandboxedRunner(isolate, limits, src, out, compiler.cacheDir(), buildLog::add);
+        SandboxedRunner runner = new SandboxedRunner(isolate, limits, workspace, buildLog::add);
         CompileResult compiled;
         try {
             compiled = compiler.compile(request, target, out, runner);
@@ -199,27 +202,25 @@ public final class SandboxWorker implements BuildExecutor {
             throw new UncheckedIOException(e);
         }
         Digest digest = Digest.of(Digest.sha256().digest(image));
-        BuildRecord.Image img = BuildRecord.Image.of(digest, image.length);
         Instant compiledAt = clock.instant();
-        Instant finished = clock.instant();
-        BuildRecord ok = BuildRecord.succeeded(job, started, finished, img, compiled.appFlags());
+        // The image is written while it is signed: image, signature and provenance are stored side by side (each
+        // write waits for its fsync), all before (in execute) the record, so a record claiming success always finds
+        // its image. The first write of an image key wins, and equal inputs give equal bytes anyway.
+        CompletableFuture<Void> imageWrite = CompletableFuture.runAsync(() -> store.putIfAbsent(
+                BuildRecords.imageKey(digest), new ByteArrayInputStream(image)), writers);
+        BuildRecord.Image img = BuildRecord.Image.of(digest, image.length);
+        BuildRecord ok = BuildRecord.succeeded(job, started, compiledAt, img, compiled.appFlags());
         Provenance p = new Provenance("https://tailor.dev/provenance/v1", img, job.key(), job.bundle(), job.app(),
-                job.target(), job.arch(), job.toolchain(), compiled.appFlags(), started, finished, ok.durationMs(),
+                job.target(), job.arch(), job.toolchain(), compiled.appFlags(), started, compiledAt, ok.durationMs(),
                 signer.keyId());
+        CompletableFuture<Void> provenanceWrite = CompletableFuture.runAsync(() -> store.putIfAbsent(
+                BuildRecords.provenanceKey(digest), new ByteArrayInputStream(
+                        signer.envelope(Signer.PROVENANCE_TYPE, json.writeValueAsBytes(p)))), writers);
         byte[] signature = signer.sign(image);
-        byte[] provenance = signer.envelope(Signer.PROVENANCE_TYPE, json.writeValueAsBytes(p));
         buildLog.add("# image " + digest + " (" + image.length + " bytes), signed by key " + signer.keyId() + ", "
                 + ok.durationMs() + " ms");
-        // Image, signature and provenance at once (each write waits for its fsync), all before (in execute) the
-        // record: a record claiming success always finds its image. The first write of an image key wins, and
-        // equal inputs give equal bytes anyway.
-        join(CompletableFuture.allOf(
-                CompletableFuture.runAsync(() -> store.putIfAbsent(BuildRecords.imageKey(digest),
-                        new ByteArrayInputStream(image)), writers),
-                CompletableFuture.runAsync(() -> store.putIfAbsent(BuildRecords.signatureKey(digest),
-                        new ByteArrayInputStream(signature)), writers),
-                CompletableFuture.runAsync(() -> store.putIfAbsent(BuildRecords.provenanceKey(digest),
-                        new ByteArrayInputStream(provenance)), writers)));
+        join(CompletableFuture.allOf(imageWrite, provenanceWrite, CompletableFuture.runAsync(() -> store.putIfAbsent(
+                BuildRecords.signatureKey(digest), new ByteArrayInputStream(signature)), writers)));
         buildLog.add("# compiled in " + java.time.Duration.between(started, compiledAt).toMillis() + " ms; image stored in "
                 + java.time.Duration.between(compiledAt, clock.instant()).toMillis() + " ms");
         return ok;
@@ -270,18 +271,5 @@ public final class SandboxWorker implements BuildExecutor {
 
     private static String capitalise(String s) {
         return Character.toUpperCase(s.charAt(0)) + s.substring(1);
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            log.warn("cannot delete {}: {}", dir, e.toString());
-        }
     }
 }

@@ -1,14 +1,11 @@
 package dev.tailor.worker;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -19,9 +16,10 @@ import dev.tailor.toolchain.CommandRunner;
 import dev.tailor.toolchain.LocalCommandRunner;
 
 /**
- * Runs one build's commands in bubblewrap. The driver names host paths; this runner maps them onto fixed sandbox
- * paths ({@code /src}, {@code /out}, {@code /tailor/cache}) in every argument, so the command lines, the log and
- * the image are the same wherever the data directory is, and the sandbox contains nothing else of the host but
+ * Runs one build's commands in bubblewrap, each in its own sandbox of the build's {@link Workspace} (usually one
+ * started ahead of the build). The driver names host paths; this runner maps them onto fixed sandbox paths
+ * ({@code /src}, {@code /out}, {@code /tailor/cache}) in every argument, so the command lines, the log and the
+ * image are the same wherever the data directory is, and the sandbox contains nothing else of the host but
  * {@code /usr}, read-only.
  *
  * <p>It also remembers the first limit a command hit, so the worker can tell a timeout or an oversized output
@@ -44,9 +42,6 @@ final class SandboxedRunner implements CommandRunner {
         }
     }
 
-    static final String SRC = "/src";
-    static final String OUT = "/out";
-    static final String CACHE = "/tailor/cache";
     private static final int SIGXCPU = 24;
     private static final int SIGXFSZ = 25;
     private static final int SIGKILL = 9;
@@ -57,12 +52,9 @@ final class SandboxedRunner implements CommandRunner {
     private static final Pattern OOM = Pattern.compile("out of memory|bad_alloc|Cannot allocate memory|"
             + "Resource temporarily unavailable|LLVM ERROR: .*alloc");
 
-    private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_./=:,+@%-]+");
-
     private final boolean isolate;
     private final SandboxLimits limits;
-    private final Path out;
-    private final Map<String, String> mounts = new LinkedHashMap<>();
+    private final Workspace workspace;
     private final Consumer<String> transcript;
     private final LocalCommandRunner local = new LocalCommandRunner();
     private final AtomicReference<Hit> hit = new AtomicReference<>();
@@ -71,18 +63,16 @@ final class SandboxedRunner implements CommandRunner {
      * @param isolate    false runs the commands directly (no bubblewrap, no path mapping): only for trusted sources
      * @param transcript receives each command and its output, with sandbox paths
      */
-    SandboxedRunner(boolean isolate, SandboxLimits limits, Path src, Path out, Path cache, Consumer<String> transcript) {
+    SandboxedRunner(boolean isolate, SandboxLimits limits, Workspace workspace, Consumer<String> transcript) {
         this.isolate = isolate;
         this.limits = limits;
-        this.out = out.toAbsolutePath().normalize();
+        this.workspace = workspace;
         this.transcript = transcript;
-        // longest host path first, so nested directories map before their parents
-        List<Map.Entry<String, String>> m = new ArrayList<>(List.of(
-                Map.entry(src.toAbsolutePath().normalize().toString(), SRC),
-                Map.entry(this.out.toString(), OUT),
-                Map.entry(cache.toAbsolutePath().normalize().toString(), CACHE)));
-        m.sort(Comparator.comparingInt((Map.Entry<String, String> e) -> e.getKey().length()).reversed());
-        m.forEach(e -> mounts.put(e.getKey(), e.getValue()));
+    }
+
+    /** A runner whose every command starts its own sandbox, with {@code src} and {@code out} as given. */
+    SandboxedRunner(boolean isolate, SandboxLimits limits, Path src, Path out, Path cache, Consumer<String> transcript) {
+        this(isolate, limits, new Workspace(out, src, out, cache, limits), transcript);
     }
 
     Optional<Hit> hit() {
@@ -96,9 +86,9 @@ final class SandboxedRunner implements CommandRunner {
             return new Result(126, "", "not run: " + hit.get().detail + "\n", false);
         }
         Duration limit = timeout.compareTo(limits.wallClock()) < 0 ? timeout : limits.wallClock();
+        String cwd = isolate ? map(workingDir.toAbsolutePath().normalize().toString()) : workingDir.toString();
         long t0 = System.nanoTime();
-        Result r = local.run(isolate ? sandboxed(mapped, map(workingDir.toAbsolutePath().normalize().toString()))
-                : mapped, isolate ? out : workingDir, limit);
+        Result r = isolate ? sandboxed(Workspace.commandLine(cwd, mapped), limit) : local.run(mapped, workingDir, limit);
         Hit h = classify(r);
         if (h == null && outputSize() > limits.outputBytes()) {
             h = Hit.OUTPUT;
@@ -108,8 +98,7 @@ final class SandboxedRunner implements CommandRunner {
         }
         String stdout = clean(r.stdout());
         String stderr = clean(r.stderr()) + (h == null ? "" : "tailor: stopped: " + h.detail + "\n");
-        String cwd = isolate ? map(workingDir.toAbsolutePath().normalize().toString()) : workingDir.toString();
-        transcript.accept("$ cd " + cwd + " && " + String.join(" ", mapped.stream().map(SandboxedRunner::quote).toList())
+        transcript.accept("$ cd " + cwd + " && " + String.join(" ", mapped.stream().map(Workspace::quote).toList())
                 + "  # " + (System.nanoTime() - t0) / 1_000_000 + " ms\n" + stdout + stderr);
         return new Result(r.exitCode(), stdout, stderr, r.timedOut());
     }
@@ -127,34 +116,31 @@ final class SandboxedRunner implements CommandRunner {
         return null;
     }
 
-    private List<String> sandboxed(List<String> argv, String cwd) {
-        List<String> cmd = new ArrayList<>(List.of("bwrap", "--die-with-parent", "--unshare-all", "--new-session",
-                "--hostname", "tailor", "--clearenv", "--setenv", "PATH", "/usr/bin", "--setenv", "LC_ALL", "C",
-                "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
-                "--symlink", "usr/bin", "/bin", "--tmpfs", "/tmp"));
-        // No /proc and no /dev: clang and ld.lld need neither, and both would let a source #include host facts
-        // (/proc/version, /proc/cpuinfo) or endless input (/dev/zero).
-        mounts.forEach((host, inside) -> {
-            cmd.addAll(List.of(inside.equals(OUT) ? "--bind" : "--ro-bind", host, inside));
-        });
-        cmd.addAll(List.of("--chdir", cwd, "--", "/usr/bin/prlimit", "--cpu=" + limits.cpuSeconds(),
-                "--as=" + limits.memoryBytes(), "--fsize=" + limits.fileBytes(), "--nproc=" + limits.processes(),
-                "--core=0", "--"));
-        cmd.addAll(argv);
-        return cmd;
+    /** Hands the command line to a sandbox of the workspace; a sandbox that died waiting is replaced by a new one. */
+    private Result sandboxed(String commandLine, Duration limit) {
+        LocalCommandRunner.Started sandbox = workspace.sandbox();
+        try {
+            sandbox.send(commandLine);
+        } catch (IOException e) {
+            sandbox.discard();
+            sandbox = workspace.sandbox();
+            try {
+                sandbox.send(commandLine);
+            } catch (IOException again) {
+                sandbox.discard();
+                throw new UncheckedIOException("cannot start a sandbox", again);
+            }
+        }
+        return sandbox.await(limit);
     }
 
     /** Host paths to sandbox paths, anywhere in an argument ({@code -ffile-prefix-map=<host>=.} included). */
     String map(String arg) {
-        String s = arg;
-        for (Map.Entry<String, String> m : mounts.entrySet()) {
-            s = s.replace(m.getKey(), m.getValue());
-        }
-        return s;
+        return workspace.map(arg);
     }
 
     private long outputSize() {
-        try (Stream<Path> files = Files.walk(out)) {
+        try (Stream<Path> files = Files.walk(workspace.out)) {
             return files.filter(Files::isRegularFile).mapToLong(p -> {
                 try {
                     return Files.size(p);
@@ -165,11 +151,6 @@ final class SandboxedRunner implements CommandRunner {
         } catch (IOException e) {
             return 0;
         }
-    }
-
-    /** Shell quoting, so each logged command can be pasted into a shell (the bench replays them). */
-    static String quote(String arg) {
-        return SAFE.matcher(arg).matches() ? arg : "'" + arg.replace("'", "'\\''") + "'";
     }
 
     private static String clean(String s) {

@@ -9,6 +9,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.util.unit.DataSize;
 
 import dev.tailor.build.BuildRecords;
+import dev.tailor.build.Deployment;
 import dev.tailor.bundle.BundleService;
 import dev.tailor.signing.Signer;
 import dev.tailor.store.BlobStore;
@@ -27,25 +28,33 @@ class WorkerConfiguration {
      * @param maxFile      the largest file a command may write
      * @param maxOutput    everything one build may write, the image included
      * @param maxProcesses RLIMIT_NPROC inside the sandbox
+     * @param ready        build directories kept ready with sandboxes started ahead, so a build's commands skip
+     *                     bubblewrap's start (0: each command starts its sandbox when it runs)
      */
     @ConfigurationProperties("tailor.worker")
     record WorkerProperties(@DefaultValue("bwrap") String sandbox, @DefaultValue("60s") Duration timeout,
                             @DefaultValue("2GB") DataSize memory, @DefaultValue("64MB") DataSize maxFile,
-                            @DefaultValue("128MB") DataSize maxOutput, @DefaultValue("64") int maxProcesses) {
+                            @DefaultValue("128MB") DataSize maxOutput, @DefaultValue("64") int maxProcesses,
+                            @DefaultValue("2") int ready) {
 
         SandboxLimits limits() {
             return new SandboxLimits(timeout, memory.toBytes(), maxFile.toBytes(), maxOutput.toBytes(), maxProcesses);
         }
     }
 
-    @Bean
+    @Bean(destroyMethod = "close")
     SandboxWorker sandboxWorker(BuildRecords records, BlobStore store, BundleService bundles, TargetCatalog catalog,
                                 ImageCompiler compiler, Signer signer, ObjectMapper json, WorkerProperties props,
-                                DataDir dataDir) {
+                                DataDir dataDir, Deployment deployment) {
         if (!props.sandbox().equals("bwrap") && !props.sandbox().equals("none")) {
             throw new IllegalArgumentException("tailor.worker.sandbox must be bwrap or none, not " + props.sandbox());
         }
+        if (props.ready() < 0) {
+            throw new IllegalArgumentException("tailor.worker.ready must be 0 or more, not " + props.ready());
+        }
+        // an API replica never builds: it keeps no sandboxes waiting
+        int ready = deployment.mode() == Deployment.Mode.API ? 0 : props.ready();
         return new SandboxWorker(records, store, bundles, catalog, compiler, signer, json, props.limits(),
-                props.sandbox().equals("bwrap"), dataDir.path().resolve("work/builds"));
+                props.sandbox().equals("bwrap"), dataDir.path().resolve("work/builds"), ready);
     }
 }

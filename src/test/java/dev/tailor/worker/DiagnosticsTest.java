@@ -50,8 +50,8 @@ class DiagnosticsTest {
         assertThat(r.map("-ffile-prefix-map=/data/work/k/src=.")).isEqualTo("-ffile-prefix-map=/src=.");
         assertThat(r.map("/data/work/k/out/obj/a.o")).isEqualTo("/out/obj/a.o");
         assertThat(r.map("-I/data/toolchains/sources/x/include")).isEqualTo("-I/tailor/cache/sources/x/include");
-        assertThat(SandboxedRunner.quote("-DNAME=\"v\"")).isEqualTo("'-DNAME=\"v\"'");
-        assertThat(SandboxedRunner.quote("it's")).isEqualTo("'it'\\''s'");
-        assertThat(SandboxedRunner.quote("-O2")).isEqualTo("-O2");
+        assertThat(Workspace.quote("-DNAME=\"v\"")).isEqualTo("'-DNAME=\"v\"'");
+        assertThat(Workspace.quote("it's")).isEqualTo("'it'\\''s'");
+        assertThat(Workspace.quote("-O2")).isEqualTo("-O2");
     }
 }

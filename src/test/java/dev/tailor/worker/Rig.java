@@ -63,7 +63,7 @@ final class Rig implements AutoCloseable {
         compiler = ImageCompiler.local(cacheDir);
         signer = Signer.load(new SigningProperties(null, null), dataDir);
         worker = new SandboxWorker(records, store, bundles, CATALOG, compiler, signer, json, limits, true,
-                dataDir.resolve("work/builds"));
+                dataDir.resolve("work/builds"), 1);
         dispatcher = new InProcessDispatcher(worker, 2, 100);
         builds = new Builds(records, dispatcher, bundles, CATALOG, compiler::toolchainId, metrics);
     }

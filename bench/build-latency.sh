@@ -52,9 +52,28 @@ print(round(float(open(sys.argv[2]).read()) * 1000), r["id"], r["durationMs"])' 
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
-# warm-up: compiles and caches the runtime for the target, warms the JVM
+# Warm-up, so the service is measured as it runs once it has been up a while rather than in its first seconds (the
+# JVM compiles a method to native code only after some thousand calls; the first builds after a start take 2-3x
+# longer): WARM builds (the first compiles and caches the runtime for the target), then WARM_REQUESTS requests for
+# builds that already succeeded, on one kept-alive connection (the same request path up to the build itself).
+WARM=${WARM:-20}
+WARM_REQUESTS=${WARM_REQUESTS:-2000}
 WARM_ID=""
-for i in $(seq 1001 1010); do read -r _ WARM_ID _ < <(build "$(upload $i)"); done
+WARM_DIGEST=""
+for i in $(seq 1001 $((1000 + WARM))); do
+  WARM_DIGEST=$(upload "$i")
+  read -r _ WARM_ID _ < <(build "$WARM_DIGEST")
+done
+python3 - "$PORT" "$TOKEN" "$WARM_DIGEST" "$TARGET" "$WARM_REQUESTS" <<'PY'
+import http.client, json, sys
+port, token, digest, target, n = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
+c = http.client.HTTPConnection("127.0.0.1", int(port))
+body = json.dumps({"bundle": digest, "target": target})
+for _ in range(n):
+    c.request("POST", "/v1/builds?wait=60", body, {"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+    r = c.getresponse()
+    assert r.status == 200 and json.loads(r.read())["status"] == "succeeded"
+PY
 
 # The bare commands: the warm-up build's own commands, from its log, with the sandbox paths mapped back to host
 # paths; replayed like the driver runs them: the compiles in parallel, then the link.

@@ -57,7 +57,7 @@ public final class Documents {
         byte[] bytes = json.writeValueAsBytes(value);
         store.put(key, new ByteArrayInputStream(bytes));
         cache.put(key, bytes);
-        parsed.invalidate(key);
+        parsed.put(key, new Parsed(value)); // what was written is what a read would parse: records are values
     }
 
     /** Writes the document only if none exists yet. @return true when this call created it */
@@ -66,10 +66,11 @@ public final class Documents {
         boolean created = store.putIfAbsent(key, new ByteArrayInputStream(bytes)).isPresent();
         if (created) {
             cache.put(key, bytes);
+            parsed.put(key, new Parsed(value));
         } else {
             cache.invalidate(key);
+            parsed.invalidate(key);
         }
-        parsed.invalidate(key);
         return created;
     }
 

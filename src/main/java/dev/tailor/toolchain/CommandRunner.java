@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Runs one external command. Every compiler, linker and emulator call goes through here, so a sandbox
+ * Runs external commands. Every compiler, linker and emulator call goes through here, so a sandbox
  * (bubblewrap, with the sources at a fixed {@code /src} and the output at {@code /out}) can replace the
  * local implementation without the driver knowing.
  */
@@ -19,5 +19,24 @@ public interface CommandRunner {
         }
     }
 
-    Result run(List<String> argv, Path workingDir, Duration timeout);
+    /** A started command. */
+    interface Running {
+
+        /** Waits for the command's end; at the deadline it is killed with everything it started. */
+        Result await();
+
+        /** Kills the command with everything it started, for a caller that will not await it. */
+        void cancel();
+    }
+
+    /**
+     * Starts a command and returns at once, so one thread can start several side by side.
+     *
+     * @param timeout counted from now: the command is killed when it has not ended by then
+     */
+    Running start(List<String> argv, Path workingDir, Duration timeout);
+
+    default Result run(List<String> argv, Path workingDir, Duration timeout) {
+        return start(argv, workingDir, timeout).await();
+    }
 }

@@ -44,6 +44,8 @@ public final class ImageCompiler implements AutoCloseable {
     private final CommandRunner runner;
     private final Path cacheDir;
     private final ExecutorService executor;
+    /** Compiles of one build that run at once. */
+    private final int parallel = Math.max(2, Runtime.getRuntime().availableProcessors());
     private final ConcurrentMap<String, CompletableFuture<RuntimeObjects>> runtimes = new ConcurrentHashMap<>();
     private volatile RuntimeSources sources;
     private volatile String toolVersions;
@@ -67,7 +69,8 @@ public final class ImageCompiler implements AutoCloseable {
 
     /**
      * @param cacheDir where extracted runtime sources and compiled runtime objects are kept across builds
-     * @param executor runs the compiler processes in parallel; its threads only wait for processes
+     * @param executor compiles the runtime (once per target) beside the build's own compiles; its threads only wait
+     *                 for processes
      */
     public ImageCompiler(Toolchains toolchains, CommandRunner runner, Path cacheDir, ExecutorService executor) {
         this.toolchains = toolchains;
@@ -81,7 +84,7 @@ public final class ImageCompiler implements AutoCloseable {
         return create(Toolchains.load(), new LocalCommandRunner(), cacheDir);
     }
 
-    /** A compiler with its own pool of daemon threads (they only wait for processes), shut down by {@link #close}. */
+    /** A compiler with its own pool of daemon threads (for runtime compiles), shut down by {@link #close}. */
     public static ImageCompiler create(Toolchains toolchains, CommandRunner runner, Path cacheDir) {
         AtomicInteger n = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(4, Runtime.getRuntime().availableProcessors() * 2),
@@ -161,18 +164,19 @@ public final class ImageCompiler implements AutoCloseable {
         // The runtime (usually cached), the per-build unit and the app's sources all compile at once.
         CompletableFuture<RuntimeObjects> runtime = runtime(tc, target, rt);
         List<String> appFlags = appFlags(tc, target, request);
-        List<Job> jobs = new ArrayList<>(perBuildJobs(request, target, tc, rt, work, bundleRunner));
-        jobs.addAll(appJobs(request, appFlags, tc, rt, work, bundleRunner));
+        List<Unit> units = new ArrayList<>(perBuildUnits(request, target, tc, rt, work));
+        units.addAll(appUnits(request, appFlags, tc, rt, work));
+        List<Step> steps = runAll(bundleRunner, units);
 
         StringBuilder log = new StringBuilder();
         StringBuilder diagnostics = new StringBuilder();
-        for (Job job : jobs) {
-            Step s = join(job.step());
+        for (int i = 0; i < units.size(); i++) {
+            Step s = steps.get(i);
             log.append(s.transcript());
             if (!s.result().succeeded()) {
                 diagnostics.append(s.result().stderr());
                 if (s.result().timedOut()) {
-                    diagnostics.append(job.object()).append(": the compiler timed out\n");
+                    diagnostics.append(units.get(i).object()).append(": the compiler timed out\n");
                 }
             }
         }
@@ -194,8 +198,8 @@ public final class ImageCompiler implements AutoCloseable {
         link.addAll(tc.ldflags());
         link.addAll(List.of("-T", rt.root().resolve(tc.linkerScript()).toString(), "-o", image));
         rto.objects().forEach(o -> link.add(o.toString()));
-        jobs.forEach(j -> link.add(j.object()));
-        Step linked = join(run(bundleRunner, link, work));
+        units.forEach(u -> link.add(u.object()));
+        Step linked = new Step(List.copyOf(link), bundleRunner.run(link, work, COMMAND_TIMEOUT));
         log.append(linked.transcript());
         if (!linked.result().succeeded()) {
             throw new CompileFailedException("link failed", linked.result().stderr() + linked.result().stdout(),
@@ -206,14 +210,42 @@ public final class ImageCompiler implements AutoCloseable {
                 rto.time(), compileTime, linkTime);
     }
 
-    /** One compile of this build: its object (relative to the work directory) and the running command. */
-    private record Job(String object, CompletableFuture<Step> step) {
+    /** One compile of this build: the object it writes (relative to the work directory), its command and directory. */
+    private record Unit(String object, List<String> argv, Path cwd) {
+    }
+
+    /**
+     * Runs the compiles side by side, at most {@link #parallel} at once. This thread starts them all (no hand-over
+     * to a pool thread, which on a busy machine can wait milliseconds for a core) and waits for each in turn.
+     */
+    private List<Step> runAll(CommandRunner with, List<Unit> units) {
+        List<CommandRunner.Running> running = new ArrayList<>();
+        Step[] steps = new Step[units.size()];
+        try {
+            for (int i = 0; i < units.size(); i++) {
+                if (i >= parallel) {
+                    steps[i - parallel] = new Step(units.get(i - parallel).argv(), running.get(i - parallel).await());
+                }
+                running.add(with.start(units.get(i).argv(), units.get(i).cwd(), COMMAND_TIMEOUT));
+            }
+            for (int i = Math.max(0, units.size() - parallel); i < units.size(); i++) {
+                steps[i] = new Step(units.get(i).argv(), running.get(i).await());
+            }
+        } catch (RuntimeException e) {
+            for (int i = 0; i < running.size(); i++) {
+                if (steps[i] == null) {
+                    running.get(i).cancel();
+                }
+            }
+            throw e;
+        }
+        return List.of(steps);
     }
 
     /** The app's sources, from their root with relative paths, so nothing about the host directory leaks. */
-    private List<Job> appJobs(CompileRequest request, List<String> appFlags, Toolchain tc, RuntimeSources rt,
-                              Path work, CommandRunner bundleRunner) {
-        List<Job> jobs = new ArrayList<>();
+    private List<Unit> appUnits(CompileRequest request, List<String> appFlags, Toolchain tc, RuntimeSources rt,
+                                Path work) {
+        List<Unit> units = new ArrayList<>();
         for (int i = 0; i < request.sources().size(); i++) {
             String src = request.sources().get(i);
             String obj = "obj/" + String.format(Locale.ROOT, "%03d-", i) + objectName(src);
@@ -223,15 +255,15 @@ public final class ImageCompiler implements AutoCloseable {
             argv.add("-ffile-prefix-map=" + request.sourceRoot() + "=.");
             argv.add("-ffile-prefix-map=" + rt.root() + "=" + RUNTIME_PREFIX);
             argv.addAll(List.of("-c", src, "-o", work.resolve(obj).toString()));
-            jobs.add(new Job(obj, run(bundleRunner, argv, request.sourceRoot())));
+            units.add(new Unit(obj, List.copyOf(argv), request.sourceRoot()));
         }
-        return jobs;
+        return units;
     }
 
     /** The runtime unit that carries this build's banner values and heap size. */
-    private List<Job> perBuildJobs(CompileRequest request, Target target, Toolchain tc, RuntimeSources rt,
-                                   Path work, CommandRunner bundleRunner) {
-        List<Job> jobs = new ArrayList<>();
+    private List<Unit> perBuildUnits(CompileRequest request, Target target, Toolchain tc, RuntimeSources rt,
+                                     Path work) {
+        List<Unit> units = new ArrayList<>();
         for (String src : tc.perBuildSources()) {
             String obj = "obj/tailor-" + objectName(src);
             List<String> argv = runtimeCompile(tc, tc.plainCflags(), rt);
@@ -240,9 +272,9 @@ public final class ImageCompiler implements AutoCloseable {
             argv.add("-DTAILOR_APP_NAME=\"" + request.appName() + "\"");
             argv.add("-DTAILOR_HEAP_SIZE=" + request.heapBytes());
             argv.addAll(List.of("-c", src, "-o", work.resolve(obj).toString()));
-            jobs.add(new Job(obj, run(bundleRunner, argv, rt.root())));
+            units.add(new Unit(obj, List.copyOf(argv), rt.root()));
         }
-        return jobs;
+        return units;
     }
 
     /** The flags the app's sources are compiled with: toolchain base, then the target's, then the manifest's. */

@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
 public final class LocalCommandRunner implements CommandRunner {
 
     @Override
-    public Result run(List<String> argv, Path workingDir, Duration timeout) {
-        return start(argv, workingDir, false).await(timeout);
+    public Running start(List<String> argv, Path workingDir, Duration timeout) {
+        return spawn(argv, workingDir, false).running(timeout);
     }
 
     /**
@@ -25,7 +25,7 @@ public final class LocalCommandRunner implements CommandRunner {
      *
      * @param stdinPipe true gives the command a pipe to {@link Started#send} to; false gives it {@code /dev/null}
      */
-    public Started start(List<String> argv, Path workingDir, boolean stdinPipe) {
+    public Started spawn(List<String> argv, Path workingDir, boolean stdinPipe) {
         Path out = null;
         Path err = null;
         try {
@@ -67,10 +67,26 @@ public final class LocalCommandRunner implements CommandRunner {
             }
         }
 
-        /** Waits for the command's end, killing it and everything it started at the deadline. */
-        public Result await(Duration timeout) {
+        /** The command as a {@link Running} with a deadline {@code timeout} from now. */
+        public Running running(Duration timeout) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            return new Running() {
+                @Override
+                public Result await() {
+                    return awaitUntil(deadline);
+                }
+
+                @Override
+                public void cancel() {
+                    discard();
+                }
+            };
+        }
+
+        /** Waits for the command's end, killing it and everything it started at the deadline ({@link System#nanoTime}). */
+        private Result awaitUntil(long deadline) {
             try {
-                boolean done = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                boolean done = process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 if (!done) {
                     kill();
                     process.waitFor(5, TimeUnit.SECONDS);
@@ -82,6 +98,7 @@ public final class LocalCommandRunner implements CommandRunner {
                 throw new UncheckedIOException("cannot read the output of " + process.info().command().orElse("a command"), e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                kill();
                 throw new IllegalStateException("interrupted while waiting for a command", e);
             } finally {
                 deleteQuietly(out);
@@ -95,7 +112,7 @@ public final class LocalCommandRunner implements CommandRunner {
             process.destroyForcibly();
         }
 
-        /** For a command that is never awaited. */
+        /** For a command that is never awaited: kills it and removes its output files. */
         public void discard() {
             kill();
             deleteQuietly(out);

@@ -80,15 +80,41 @@ final class SandboxedRunner implements CommandRunner {
     }
 
     @Override
-    public Result run(List<String> argv, Path workingDir, Duration timeout) {
-        List<String> mapped = isolate ? argv.stream().map(this::map).toList() : argv;
+    public Running start(List<String> argv, Path workingDir, Duration timeout) {
         if (hit.get() != null) {
-            return new Result(126, "", "not run: " + hit.get().detail + "\n", false);
+            Result refused = new Result(126, "", "not run: " + hit.get().detail + "\n", false);
+            return new Running() {
+                @Override
+                public Result await() {
+                    return refused;
+                }
+
+                @Override
+                public void cancel() {
+                }
+            };
         }
+        List<String> mapped = isolate ? argv.stream().map(this::map).toList() : argv;
         Duration limit = timeout.compareTo(limits.wallClock()) < 0 ? timeout : limits.wallClock();
         String cwd = isolate ? map(workingDir.toAbsolutePath().normalize().toString()) : workingDir.toString();
         long t0 = System.nanoTime();
-        Result r = isolate ? sandboxed(Workspace.commandLine(cwd, mapped), limit) : local.run(mapped, workingDir, limit);
+        Running running = isolate ? sandboxed(Workspace.commandLine(cwd, mapped), limit)
+                : local.start(mapped, workingDir, limit);
+        return new Running() {
+            @Override
+            public Result await() {
+                return finish(running.await(), cwd, mapped, t0);
+            }
+
+            @Override
+            public void cancel() {
+                running.cancel();
+            }
+        };
+    }
+
+    /** Classifies a limit hit and writes the command and its output to the transcript. */
+    private Result finish(Result r, String cwd, List<String> mapped, long t0) {
         Hit h = classify(r);
         if (h == null && outputSize() > limits.outputBytes()) {
             h = Hit.OUTPUT;
@@ -117,7 +143,7 @@ final class SandboxedRunner implements CommandRunner {
     }
 
     /** Hands the command line to a sandbox of the workspace; a sandbox that died waiting is replaced by a new one. */
-    private Result sandboxed(String commandLine, Duration limit) {
+    private Running sandboxed(String commandLine, Duration limit) {
         LocalCommandRunner.Started sandbox = workspace.sandbox();
         try {
             sandbox.send(commandLine);
@@ -131,7 +157,7 @@ final class SandboxedRunner implements CommandRunner {
                 throw new UncheckedIOException("cannot start a sandbox", again);
             }
         }
-        return sandbox.await(limit);
+        return sandbox.running(limit);
     }
 
     /** Host paths to sandbox paths, anywhere in an argument ({@code -ffile-prefix-map=<host>=.} included). */

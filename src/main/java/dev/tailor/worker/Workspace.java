@@ -132,7 +132,7 @@ final class Workspace {
                 + " && ulimit -v " + Math.max(1, limits.memoryBytes() / 1024)
                 + " && ulimit -f " + Math.max(1, limits.fileBytes() / 512)
                 + " && ulimit -p " + limits.processes() + " && ulimit -c 0 && c=$(cat) && eval \"$c\""));
-        return local.start(cmd, out, true);
+        return local.spawn(cmd, out, true);
     }
 
     /** Empties {@code src} and {@code out} for the next build; false when something could not be removed. */

@@ -123,7 +123,10 @@ final class Workspace {
         List<String> cmd = new ArrayList<>(List.of("bwrap", "--die-with-parent", "--unshare-all", "--new-session",
                 "--hostname", "tailor", "--clearenv", "--setenv", "PATH", "/usr/bin", "--setenv", "LC_ALL", "C",
                 "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
-                "--symlink", "usr/bin", "/bin", "--tmpfs", "/tmp"));
+                "--symlink", "usr/bin", "/bin", "--tmpfs", "/tmp",
+                // Of /etc only the dynamic loader's cache, which lists the libraries of /usr/lib: without it the
+                // loader searches for each of clang's libraries and every compile takes about 5 ms longer.
+                "--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache"));
         // No /proc and no /dev: clang and ld.lld need neither, and both would let a source #include host facts
         // (/proc/version, /proc/cpuinfo) or endless input (/dev/zero).
         mounts.forEach((host, inside) -> cmd.addAll(List.of(inside.equals(OUT) ? "--bind" : "--ro-bind", host, inside)));

@@ -35,8 +35,10 @@ class SandboxedRunnerTest {
         SandboxedRunner r = runner(true);
 
         CommandRunner.Result root = r.run(List.of("ls", "-A", "/"), tmp.resolve("src"), Duration.ofSeconds(10));
-        assertThat(root.stdout().split("\n")).containsExactlyInAnyOrder("bin", "lib", "lib64", "out", "src", "tailor",
-                "tmp", "usr");
+        assertThat(root.stdout().split("\n")).containsExactlyInAnyOrder("bin", "etc", "lib", "lib64", "out", "src",
+                "tailor", "tmp", "usr");
+        assertThat(r.run(List.of("ls", "-A", "/etc"), tmp.resolve("src"), Duration.ofSeconds(10)).stdout())
+                .as("of /etc only the loader's cache").isEqualTo("ld.so.cache\n");
         try (ServerSocket listening = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             List<String> connect = List.of("python3", "-c", "import socket; socket.create_connection(('127.0.0.1', "
                     + listening.getLocalPort() + "), 2)");

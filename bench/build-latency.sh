@@ -54,16 +54,22 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a
 
 # Warm-up, so the service is measured as it runs once it has been up a while rather than in its first seconds (the
 # JVM compiles a method to native code only after some thousand calls; the first builds after a start take 2-3x
-# longer): WARM builds (the first compiles and caches the runtime for the target), then WARM_REQUESTS requests for
-# builds that already succeeded, on one kept-alive connection (the same request path up to the build itself).
-WARM=${WARM:-20}
+# longer): WARM builds (the first compiles and caches the runtime for the target), with WARM_REQUESTS requests for
+# builds that already succeeded in the middle, on one kept-alive connection (the request path up to the build).
+WARM=${WARM:-50}
 WARM_REQUESTS=${WARM_REQUESTS:-2000}
 WARM_ID=""
 WARM_DIGEST=""
-for i in $(seq 1001 $((1000 + WARM))); do
-  WARM_DIGEST=$(upload "$i")
-  read -r _ WARM_ID _ < <(build "$WARM_DIGEST")
-done
+WARM_LAST=""
+warm_builds() { # $1..$2 = exit code defines of fresh builds
+  local i
+  for i in $(seq "$1" "$2"); do
+    WARM_DIGEST=$(upload "$i")
+    read -r _ WARM_ID _ < <(build "$WARM_DIGEST")
+    WARM_LAST=$i
+  done
+}
+warm_builds 1001 $((1000 + (WARM + 1) / 2))
 python3 - "$PORT" "$TOKEN" "$WARM_DIGEST" "$TARGET" "$WARM_REQUESTS" <<'PY'
 import http.client, json, sys
 port, token, digest, target, n = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
@@ -74,13 +80,14 @@ for _ in range(n):
     r = c.getresponse()
     assert r.status == 200 and json.loads(r.read())["status"] == "succeeded"
 PY
+warm_builds $((1001 + (WARM + 1) / 2)) $((1000 + WARM))
 
 # The bare commands: the warm-up build's own commands, from its log, with the sandbox paths mapped back to host
 # paths; replayed like the driver runs them: the compiles in parallel, then the link.
 LOG=$(curl -sf -H "Authorization: Bearer $TOKEN" "$API/v1/builds/$WARM_ID/log")
 SRC=$WORK/bare/src
 mkdir -p "$SRC" "$WORK/bare/out/obj"
-cp -r "$WORK/bundle-1010/." "$SRC/"
+cp -r "$WORK/bundle-$WARM_LAST/." "$SRC/"
 echo "$LOG" | sed -n 's/^\$ //p' | sed -e "s#/tailor/cache#$DATA/toolchains#g" \
   -e "s#cd /src #cd $SRC #g" -e "s#/src=#$SRC=#g" -e "s#cd /out #cd $WORK/bare/out #g" -e "s# /out/# $WORK/bare/out/#g" \
   >"$WORK/bare/commands"
@@ -103,6 +110,8 @@ print((time.perf_counter_ns() - t0) // 1_000_000)
 PY
 }
 
+sleep 2 # the JVM finishes compiling what the warm-up made hot
+
 # Interleaved, so both sides see the same machine load.
 API_MS=()
 WORKER_MS=()
@@ -113,7 +122,11 @@ for i in $(seq 1 "$N"); do
   read -r ms _ worker <<<"$LAST"
   API_MS+=("$ms")
   WORKER_MS+=("$worker")
+  # after a build the worker empties its directory and starts the next build's sandboxes ahead; that work is
+  # the service's, so let it end before timing the bare commands
+  sleep 0.3
   BARE_MS+=("$(bare)")
+  sleep 0.3
 done
 test -s "$WORK/bare/out/image.elf"
 

@@ -54,40 +54,53 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a
 
 # Warm-up, so the service is measured as it runs once it has been up a while rather than in its first seconds (the
 # JVM compiles a method to native code only after some thousand calls; the first builds after a start take 2-3x
-# longer): WARM builds (the first compiles and caches the runtime for the target), with WARM_REQUESTS requests for
-# builds that already succeeded in the middle, on one kept-alive connection (the request path up to the build).
-WARM=${WARM:-50}
+# longer): WARM fresh builds (the first compiles and caches the runtime for the target) and, halfway,
+# WARM_REQUESTS requests for a build that already succeeded, all on one kept-alive connection.
+WARM=${WARM:-200}
 WARM_REQUESTS=${WARM_REQUESTS:-2000}
-WARM_ID=""
-WARM_DIGEST=""
-WARM_LAST=""
-warm_builds() { # $1..$2 = exit code defines of fresh builds
-  local i
-  for i in $(seq "$1" "$2"); do
-    WARM_DIGEST=$(upload "$i")
-    read -r _ WARM_ID _ < <(build "$WARM_DIGEST")
-    WARM_LAST=$i
-  done
-}
-warm_builds 1001 $((1000 + (WARM + 1) / 2))
-python3 - "$PORT" "$TOKEN" "$WARM_DIGEST" "$TARGET" "$WARM_REQUESTS" <<'PY'
-import http.client, json, sys
-port, token, digest, target, n = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
+WARM_ID=$(python3 - "$PORT" "$TOKEN" "$TARGET" "$WARM" "$WARM_REQUESTS" examples/hello/src/hello.c <<'PY'
+import http.client, io, json, sys, tarfile
+port, token, target, builds, repeats, hello = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
+source = open(hello, "rb").read()
 c = http.client.HTTPConnection("127.0.0.1", int(port))
-body = json.dumps({"bundle": digest, "target": target})
-for _ in range(n):
-    c.request("POST", "/v1/builds?wait=60", body, {"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+
+def call(path, body, content_type):
+    c.request("POST", path, body, {"Authorization": "Bearer " + token, "Content-Type": content_type})
     r = c.getresponse()
-    assert r.status == 200 and json.loads(r.read())["status"] == "succeeded"
+    data = r.read()
+    assert r.status in (200, 201), (r.status, data)
+    return json.loads(data)
+
+def bundle(code):  # the bench's hello with its own define: a new build key
+    manifest = ('name: hello\nversion: 1.0.0\nsources: [src/*.c]\noptimize: size\ndefines: {EXIT_CODE: "%d"}\n' % code).encode()
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w") as tar:
+        for name, data in (("tailor.yaml", manifest), ("src/hello.c", source)):
+            entry = tarfile.TarInfo(name)
+            entry.size = len(data)
+            tar.addfile(entry, io.BytesIO(data))
+    return out.getvalue()
+
+build = None
+for i in range(builds):
+    digest = call("/v1/apps/hello/bundles", bundle(1001 + i), "application/x-tar")["digest"]
+    request = json.dumps({"bundle": digest, "target": target})
+    build = call("/v1/builds?wait=60", request, "application/json")
+    assert build["status"] == "succeeded", build
+    if i == builds // 2:
+        for _ in range(repeats):
+            assert call("/v1/builds?wait=60", request, "application/json")["status"] == "succeeded"
+print(build["id"])
 PY
-warm_builds $((1001 + (WARM + 1) / 2)) $((1000 + WARM))
+)
 
 # The bare commands: the warm-up build's own commands, from its log, with the sandbox paths mapped back to host
 # paths; replayed like the driver runs them: the compiles in parallel, then the link.
 LOG=$(curl -sf -H "Authorization: Bearer $TOKEN" "$API/v1/builds/$WARM_ID/log")
 SRC=$WORK/bare/src
 mkdir -p "$SRC" "$WORK/bare/out/obj"
-cp -r "$WORK/bundle-$WARM_LAST/." "$SRC/"
+mkdir -p "$SRC/src"
+cp examples/hello/src/hello.c "$SRC/src/"
 echo "$LOG" | sed -n 's/^\$ //p' | sed -e "s#/tailor/cache#$DATA/toolchains#g" \
   -e "s#cd /src #cd $SRC #g" -e "s#/src=#$SRC=#g" -e "s#cd /out #cd $WORK/bare/out #g" -e "s# /out/# $WORK/bare/out/#g" \
   >"$WORK/bare/commands"

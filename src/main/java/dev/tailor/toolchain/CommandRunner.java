@@ -2,6 +2,7 @@ package dev.tailor.toolchain;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -17,6 +18,10 @@ public interface CommandRunner {
         public boolean succeeded() {
             return !timedOut && exitCode == 0;
         }
+    }
+
+    /** A command line and the directory it runs in. */
+    record Command(List<String> argv, Path workingDir) {
     }
 
     /** A started command. */
@@ -35,6 +40,18 @@ public interface CommandRunner {
      * @param timeout counted from now: the command is killed when it has not ended by then
      */
     Running start(List<String> argv, Path workingDir, Duration timeout);
+
+    /**
+     * Starts several commands as close together as possible: a runner whose start wakes other processes (a sandbox
+     * waiting for its command) may otherwise lose its core to the first command before it has started the next.
+     */
+    default List<Running> startAll(List<Command> commands, Duration timeout) {
+        List<Running> all = new ArrayList<>();
+        for (Command c : commands) {
+            all.add(start(c.argv(), c.workingDir(), timeout));
+        }
+        return all;
+    }
 
     default Result run(List<String> argv, Path workingDir, Duration timeout) {
         return start(argv, workingDir, timeout).await();

@@ -219,17 +219,17 @@ public final class ImageCompiler implements AutoCloseable {
      * to a pool thread, which on a busy machine can wait milliseconds for a core) and waits for each in turn.
      */
     private List<Step> runAll(CommandRunner with, List<Unit> units) {
-        List<CommandRunner.Running> running = new ArrayList<>();
+        int first = Math.min(parallel, units.size());
+        List<CommandRunner.Running> running = new ArrayList<>(with.startAll(units.subList(0, first).stream()
+                .map(u -> new CommandRunner.Command(u.argv(), u.cwd())).toList(), COMMAND_TIMEOUT));
         Step[] steps = new Step[units.size()];
         try {
             for (int i = 0; i < units.size(); i++) {
-                if (i >= parallel) {
-                    steps[i - parallel] = new Step(units.get(i - parallel).argv(), running.get(i - parallel).await());
-                }
-                running.add(with.start(units.get(i).argv(), units.get(i).cwd(), COMMAND_TIMEOUT));
-            }
-            for (int i = Math.max(0, units.size() - parallel); i < units.size(); i++) {
                 steps[i] = new Step(units.get(i).argv(), running.get(i).await());
+                if (i + parallel < units.size()) { // a slot is free: the next compile
+                    Unit next = units.get(i + parallel);
+                    running.add(with.start(next.argv(), next.cwd(), COMMAND_TIMEOUT));
+                }
             }
         } catch (RuntimeException e) {
             for (int i = 0; i < running.size(); i++) {

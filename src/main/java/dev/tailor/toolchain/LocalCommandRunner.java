@@ -23,7 +23,7 @@ public final class LocalCommandRunner implements CommandRunner {
      * Starts a command whose output goes to temporary files (no reader threads, and a chatty process can never
      * block on a full pipe).
      *
-     * @param stdinPipe true gives the command a pipe to {@link Started#send} to; false gives it {@code /dev/null}
+     * @param stdinPipe true gives the command a pipe to {@link Started#write} to; false gives it {@code /dev/null}
      */
     public Started spawn(List<String> argv, Path workingDir, boolean stdinPipe) {
         Path out = null;
@@ -60,11 +60,16 @@ public final class LocalCommandRunner implements CommandRunner {
             return process.isAlive();
         }
 
-        /** Writes everything the command will read and closes its input. */
-        public void send(String input) throws IOException {
-            try (OutputStream in = process.getOutputStream()) {
-                in.write(input.getBytes(StandardCharsets.UTF_8));
-            }
+        /** Writes to the command's input, which stays open (see {@link #endInput}). */
+        public void write(String input) throws IOException {
+            OutputStream in = process.getOutputStream();
+            in.write(input.getBytes(StandardCharsets.UTF_8));
+            in.flush();
+        }
+
+        /** Closes the command's input: a command that reads to the end of it goes on from here. */
+        public void endInput() throws IOException {
+            process.getOutputStream().close();
         }
 
         /** The command as a {@link Running} with a deadline {@code timeout} from now. */

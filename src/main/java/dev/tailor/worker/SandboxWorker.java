@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import org.slf4j.Logger;
@@ -203,24 +204,23 @@ public final class SandboxWorker implements BuildExecutor {
         }
         Digest digest = Digest.of(Digest.sha256().digest(image));
         Instant compiledAt = clock.instant();
-        // The image is written while it is signed: image, signature and provenance are stored side by side (each
-        // write waits for its fsync), all before (in execute) the record, so a record claiming success always finds
-        // its image. The first write of an image key wins, and equal inputs give equal bytes anyway.
-        CompletableFuture<Void> imageWrite = CompletableFuture.runAsync(() -> store.putIfAbsent(
-                BuildRecords.imageKey(digest), new ByteArrayInputStream(image)), writers);
+        // The image is written while it and its provenance are signed (two signatures, side by side), then the
+        // signature: the three are stored at once (each write waits for its fsync), all before (in execute) the
+        // record, so a record claiming success always finds its image. The first write of an image key wins, and
+        // equal inputs give equal bytes anyway.
+        CompletableFuture<Void> imageWrite = write(BuildRecords.imageKey(digest), () -> image);
         BuildRecord.Image img = BuildRecord.Image.of(digest, image.length);
         BuildRecord ok = BuildRecord.succeeded(job, started, compiledAt, img, compiled.appFlags());
         Provenance p = new Provenance("https://tailor.dev/provenance/v1", img, job.key(), job.bundle(), job.app(),
                 job.target(), job.arch(), job.toolchain(), compiled.appFlags(), started, compiledAt, ok.durationMs(),
                 signer.keyId());
-        CompletableFuture<Void> provenanceWrite = CompletableFuture.runAsync(() -> store.putIfAbsent(
-                BuildRecords.provenanceKey(digest), new ByteArrayInputStream(
-                        signer.envelope(Signer.PROVENANCE_TYPE, json.writeValueAsBytes(p)))), writers);
+        CompletableFuture<Void> provenanceWrite = write(BuildRecords.provenanceKey(digest),
+                () -> signer.envelope(Signer.PROVENANCE_TYPE, json.writeValueAsBytes(p)));
         byte[] signature = signer.sign(image);
+        CompletableFuture<Void> signatureWrite = write(BuildRecords.signatureKey(digest), () -> signature);
         buildLog.add("# image " + digest + " (" + image.length + " bytes), signed by key " + signer.keyId() + ", "
                 + ok.durationMs() + " ms");
-        join(CompletableFuture.allOf(imageWrite, provenanceWrite, CompletableFuture.runAsync(() -> store.putIfAbsent(
-                BuildRecords.signatureKey(digest), new ByteArrayInputStream(signature)), writers)));
+        join(CompletableFuture.allOf(imageWrite, signatureWrite, provenanceWrite));
         buildLog.add("# compiled in " + java.time.Duration.between(started, compiledAt).toMillis() + " ms; image stored in "
                 + java.time.Duration.between(compiledAt, clock.instant()).toMillis() + " ms");
         return ok;
@@ -256,6 +256,11 @@ public final class SandboxWorker implements BuildExecutor {
         } catch (IllegalArgumentException e) {
             throw new BuildFailure("build.invalid_bundle", "The bundle cannot be built: " + e.getMessage(), null);
         }
+    }
+
+    /** Makes the bytes and stores them on a writer thread. */
+    private CompletableFuture<Void> write(String key, Supplier<byte[]> bytes) {
+        return CompletableFuture.runAsync(() -> store.putIfAbsent(key, new ByteArrayInputStream(bytes.get())), writers);
     }
 
     private static void join(CompletableFuture<Void> writes) {

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -81,34 +82,75 @@ final class SandboxedRunner implements CommandRunner {
 
     @Override
     public Running start(List<String> argv, Path workingDir, Duration timeout) {
+        return startAll(List.of(new Command(argv, workingDir)), timeout).get(0);
+    }
+
+    /**
+     * Hands each command line to a sandbox of the workspace, then lets them all go at once (a sandbox runs its
+     * command when its input ends): the first must not take this thread's core before the others have theirs.
+     */
+    @Override
+    public List<Running> startAll(List<Command> commands, Duration timeout) {
+        Duration limit = timeout.compareTo(limits.wallClock()) < 0 ? timeout : limits.wallClock();
+        List<Running> all = new ArrayList<>();
         if (hit.get() != null) {
             Result refused = new Result(126, "", "not run: " + hit.get().detail + "\n", false);
-            return new Running() {
-                @Override
-                public Result await() {
-                    return refused;
-                }
-
-                @Override
-                public void cancel() {
-                }
-            };
+            commands.forEach(c -> all.add(done(refused)));
+            return all;
         }
-        List<String> mapped = isolate ? argv.stream().map(this::map).toList() : argv;
-        Duration limit = timeout.compareTo(limits.wallClock()) < 0 ? timeout : limits.wallClock();
-        String cwd = isolate ? map(workingDir.toAbsolutePath().normalize().toString()) : workingDir.toString();
-        long t0 = System.nanoTime();
-        Running running = isolate ? sandboxed(Workspace.commandLine(cwd, mapped), limit)
-                : local.start(mapped, workingDir, limit);
+        // the command lines as the sandbox sees them (and the log shows them): host paths mapped
+        List<String> cwds = commands.stream().map(c -> isolate ? map(c.workingDir().toAbsolutePath().normalize()
+                .toString()) : c.workingDir().toString()).toList();
+        List<List<String>> argvs = commands.stream().map(c -> isolate ? c.argv().stream().map(this::map).toList()
+                : c.argv()).toList();
+        List<LocalCommandRunner.Started> sandboxes = new ArrayList<>();
+        try {
+            if (isolate) {
+                for (int i = 0; i < commands.size(); i++) {
+                    sandboxes.add(loaded(Workspace.commandLine(cwds.get(i), argvs.get(i))));
+                }
+            }
+            long t0 = System.nanoTime();
+            for (int i = 0; i < commands.size(); i++) {
+                Running running;
+                if (isolate) {
+                    sandboxes.get(i).endInput();
+                    running = sandboxes.get(i).running(limit);
+                } else {
+                    running = local.start(argvs.get(i), commands.get(i).workingDir(), limit);
+                }
+                String cwd = cwds.get(i);
+                List<String> argv = argvs.get(i);
+                all.add(new Running() {
+                    @Override
+                    public Result await() {
+                        return finish(running.await(), cwd, argv, t0);
+                    }
+
+                    @Override
+                    public void cancel() {
+                        running.cancel();
+                    }
+                });
+            }
+            return all;
+        } catch (IOException | RuntimeException e) {
+            sandboxes.forEach(LocalCommandRunner.Started::discard);
+            all.forEach(Running::cancel);
+            throw e instanceof IOException io ? new UncheckedIOException("cannot start a sandbox", io)
+                    : (RuntimeException) e;
+        }
+    }
+
+    private static Running done(Result result) {
         return new Running() {
             @Override
             public Result await() {
-                return finish(running.await(), cwd, mapped, t0);
+                return result;
             }
 
             @Override
             public void cancel() {
-                running.cancel();
             }
         };
     }
@@ -142,22 +184,23 @@ final class SandboxedRunner implements CommandRunner {
         return null;
     }
 
-    /** Hands the command line to a sandbox of the workspace; a sandbox that died waiting is replaced by a new one. */
-    private Running sandboxed(String commandLine, Duration limit) {
+    /** A sandbox of the workspace holding the command line; one that died waiting is replaced by a new one. */
+    private LocalCommandRunner.Started loaded(String commandLine) throws IOException {
         LocalCommandRunner.Started sandbox = workspace.sandbox();
         try {
-            sandbox.send(commandLine);
+            sandbox.write(commandLine);
+            return sandbox;
         } catch (IOException e) {
             sandbox.discard();
-            sandbox = workspace.sandbox();
+            LocalCommandRunner.Started fresh = workspace.sandbox();
             try {
-                sandbox.send(commandLine);
+                fresh.write(commandLine);
+                return fresh;
             } catch (IOException again) {
-                sandbox.discard();
-                throw new UncheckedIOException("cannot start a sandbox", again);
+                fresh.discard();
+                throw again;
             }
         }
-        return sandbox.running(limit);
     }
 
     /** Host paths to sandbox paths, anywhere in an argument ({@code -ffile-prefix-map=<host>=.} included). */

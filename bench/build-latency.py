@@ -102,7 +102,7 @@ med = statistics.median
 fmt = lambda xs: " ".join("%.0f" % x for x in xs)
 print("target %s, %d fresh hello builds (after %d warm-up builds)" % (a.target, a.builds, a.warm))
 print("POST /v1/builds -> succeeded: median %.1f ms   (all: %s)" % (med(service), fmt(service)))
-print("  worker, start to linked image (the record's durationMs): median %.1f ms" % med(worker))
+print("  worker, start to linked image (the record's durationMs): median %.1f ms; the service beyond it: median %.1f ms" % (med(worker), med([s - w for s, w in zip(service, worker)])))
 print("bare clang + ld.lld:          median %.1f ms   (all: %s)" % (med(plain), fmt(plain)))
 print("ratio: %.2fx (goal < 1.3x); worker alone: %.2fx" % (med(service) / med(plain), med(worker) / med(plain)))
 if a.show_log:

@@ -68,6 +68,25 @@ class SandboxedRunnerTest {
     }
 
     @Test
+    void commandsStartedTogether_runSideBySide() throws Exception {
+        SandboxedRunner r = runner(true);
+        // the first waits for a file only the second writes: run one after the other, the first would time out
+        List<CommandRunner.Running> both = r.startAll(List.of(
+                new CommandRunner.Command(List.of("sh", "-c", "while [ ! -e /out/second ]; do sleep 0.01; done; echo first"),
+                        tmp.resolve("out")),
+                new CommandRunner.Command(List.of("sh", "-c", "echo > /out/second; echo second"), tmp.resolve("out"))),
+                Duration.ofSeconds(10));
+
+        CommandRunner.Result first = both.get(0).await();
+        CommandRunner.Result second = both.get(1).await();
+
+        assertThat(first.succeeded()).isTrue();
+        assertThat(first.stdout()).isEqualTo("first\n");
+        assertThat(second.stdout()).isEqualTo("second\n");
+        assertThat(String.join("", transcript)).contains("$ cd /out && sh -c").doesNotContain(tmp.toString());
+    }
+
+    @Test
     void withoutIsolation_commandsRunOnTheHostPaths() throws Exception {
         SandboxedRunner r = runner(false);
 

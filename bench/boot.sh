@@ -25,7 +25,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 WORK=$(mktemp -d /tmp/tailor-bench.XXXXXX)
 PORT=$(free_port)
 NGINX_PORT=$(free_port)
-java -Xmx256m -jar "$JAR" --server.port="$PORT" --server.address=127.0.0.1 --tailor.data-dir="$WORK/data" \
+java -Xmx256m ${BENCH_JAVA_OPTS:-} -jar "$JAR" --server.port="$PORT" --server.address=127.0.0.1 --tailor.data-dir="$WORK/data" \
   --logging.level.root=WARN >"$WORK/service.log" 2>&1 &
 PID=$!
 NGINX_PID=""

@@ -5,8 +5,9 @@ p = argparse.ArgumentParser()
 for name in ("port", "token", "data", "work", "target"):
     p.add_argument("--" + name, required=True)
 p.add_argument("--builds", type=int, default=25)
-p.add_argument("--warm", type=int, default=200)
+p.add_argument("--warm", type=int, default=1000)
 p.add_argument("--warm-requests", type=int, default=2000)
+p.add_argument("--settle", type=int, default=5)
 p.add_argument("--show-log", action="store_true")
 a = p.parse_args()
 
@@ -50,9 +51,11 @@ def build(digest):
 
 # Warm-up (see bench/build-latency.sh).
 last = None
+cold = []
 for i in range(a.warm):
     digest = upload(100000 + i)
-    _, last = build(digest)
+    ms, last = build(digest)
+    cold.append(ms)
     if i == a.warm // 2:
         for _ in range(a.warm_requests):
             build(digest)
@@ -87,20 +90,26 @@ def run_bare():
     return (time.perf_counter_ns() - t0) / 1e6
 
 
+med = statistics.median
 time.sleep(2)  # the JVM finishes compiling what the warm-up made hot
 service, worker, plain = [], [], []
-for i in range(a.builds):
-    ms, last = build(upload(i))
-    service.append(ms)
-    worker.append(last["durationMs"])
+for i in range(-a.settle, a.builds):  # the first rounds settle the machine into the interleaved pattern: not kept
+    ms, last = build(upload(1000 + i))
     time.sleep(0.3)
-    plain.append(run_bare())
+    bare_ms = run_bare()
     time.sleep(0.3)
+    if i >= 0:
+        service.append(ms)
+        worker.append(last["durationMs"])
+        plain.append(bare_ms)
 assert os.path.getsize(os.path.join(bare, "out", "image.elf")) > 0
 
-med = statistics.median
 fmt = lambda xs: " ".join("%.0f" % x for x in xs)
-print("target %s, %d fresh hello builds (after %d warm-up builds)" % (a.target, a.builds, a.warm))
+print("target %s, %d fresh hello builds (after %d warm-up builds and %d rounds not kept)"
+      % (a.target, a.builds, a.warm, a.settle))
+if len(cold) >= 10:
+    print("just after the start: the first build (it also compiles the runtime) %.0f ms, builds 2-10 median %.0f ms"
+          % (cold[0], med(cold[1:10])))
 print("POST /v1/builds -> succeeded: median %.1f ms   (all: %s)" % (med(service), fmt(service)))
 print("  worker, start to linked image (the record's durationMs): median %.1f ms; the service beyond it: median %.1f ms" % (med(worker), med([s - w for s, w in zip(service, worker)])))
 print("bare clang + ld.lld:          median %.1f ms   (all: %s)" % (med(plain), fmt(plain)))

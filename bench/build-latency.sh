@@ -10,12 +10,16 @@
 #   by side, then the link, as the worker runs them;
 # - interleaved, one of each in turn, so both see the same machine load; after a build the worker empties its
 #   directory and starts the next build's sandboxes ahead, and that work is let end before the bare commands run.
-# The service is warmed up first (WARM builds, with WARM_REQUESTS repeated requests halfway): the JVM compiles a
-# method to native code only after some thousand calls, and the first builds after a start take 2-3x longer.
+# The service is warmed up first (WARM builds, with WARM_REQUESTS repeated requests halfway), to measure it as it
+# runs once it has been up a while: the JVM compiles a method to optimised code only after some thousand calls,
+# and on 2 cores each such compile takes a core from clang. The first builds after a start take 1.5-2x longer (the
+# script prints them too); after 200 builds the JVM still made 87 optimising compiles in the 20 s measured, after
+# 1000 builds 61, and the ratio went from about 1.28x to about 1.2x. The first 5 interleaved rounds are not kept either: in every run the first few were
+# slower on both sides, while the machine (and the JVM's compiler) settled into the new pattern.
 #
 #   bench/build-latency.sh [iterations]      (default 25; needs java 17, curl, python3; builds the jar if missing)
 #
-# Environment: PORT (default 18089), TARGET (default x86_64-v3), JAR (default target/tailor-*.jar), WARM (200),
+# Environment: PORT (default 18089), TARGET (default x86_64-v3), JAR (default target/tailor-*.jar), WARM (1000),
 # WARM_REQUESTS (2000), KEEP=1 keeps the work directory and prints the last build's per-command times.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +30,10 @@ if [ -z "$JAR" ]; then
   ./mvnw -B -q -o -DskipTests package
   JAR=$(ls target/tailor-*.jar | grep -v original | head -1)
 fi
+if curl -s -o /dev/null "http://127.0.0.1:$PORT/"; then
+  echo "port $PORT is in use: stop what runs there or set PORT" >&2
+  exit 1
+fi
 WORK=$(mktemp -d /tmp/tailor-bench.XXXXXX)
 DATA=$WORK/data
 java ${BENCH_JAVA_OPTS:-} -jar "$JAR" --server.port="$PORT" --server.address=127.0.0.1 --tailor.data-dir="$DATA" \
@@ -33,9 +41,9 @@ java ${BENCH_JAVA_OPTS:-} -jar "$JAR" --server.port="$PORT" --server.address=127
 PID=$!
 trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true; [ -n "${KEEP:-}" ] || rm -rf "$WORK"' EXIT
 for _ in $(seq 1 120); do
-  curl -sf "http://127.0.0.1:$PORT/actuator/health" >/dev/null 2>&1 && break
+  [ -s "$DATA/admin-token" ] && curl -sf "http://127.0.0.1:$PORT/actuator/health" >/dev/null 2>&1 && break
   sleep 0.5
 done
 python3 bench/build-latency.py --port "$PORT" --token "$(cat "$DATA/admin-token")" --data "$DATA" --work "$WORK" \
-  --target "${TARGET:-x86_64-v3}" --builds "$N" --warm "${WARM:-200}" --warm-requests "${WARM_REQUESTS:-2000}" \
+  --target "${TARGET:-x86_64-v3}" --builds "$N" --warm "${WARM:-1000}" --warm-requests "${WARM_REQUESTS:-2000}" \
   ${KEEP:+--show-log}

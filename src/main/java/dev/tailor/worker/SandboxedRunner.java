@@ -2,8 +2,11 @@ package dev.tailor.worker;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +14,6 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import dev.tailor.toolchain.CommandRunner;
 import dev.tailor.toolchain.LocalCommandRunner;
@@ -208,18 +210,29 @@ final class SandboxedRunner implements CommandRunner {
         return workspace.map(arg);
     }
 
+    /**
+     * Everything in the output directory now. Other commands of the build may be writing there meanwhile: clang
+     * writes its object to a temporary name and renames it, so a file listed can be gone when it is looked at.
+     */
     private long outputSize() {
-        try (Stream<Path> files = Files.walk(workspace.out)) {
-            return files.filter(Files::isRegularFile).mapToLong(p -> {
-                try {
-                    return Files.size(p);
-                } catch (IOException e) {
-                    return 0;
+        long[] total = {0};
+        try {
+            Files.walkFileTree(workspace.out, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    total[0] += attrs.size();
+                    return FileVisitResult.CONTINUE;
                 }
-            }).sum();
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) {
+                    return FileVisitResult.CONTINUE;
+                }
+            });
         } catch (IOException e) {
-            return 0;
+            // the directory itself is unreadable: nothing a command could have filled
         }
+        return total[0];
     }
 
     private static String clean(String s) {

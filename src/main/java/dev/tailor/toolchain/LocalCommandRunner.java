@@ -16,7 +16,7 @@ public final class LocalCommandRunner implements CommandRunner {
 
     @Override
     public Running start(List<String> argv, Path workingDir, Duration timeout) {
-        return spawn(argv, workingDir, false).running(timeout);
+        return spawn(argv, workingDir, false, null).running(timeout);
     }
 
     /**
@@ -24,13 +24,16 @@ public final class LocalCommandRunner implements CommandRunner {
      * block on a full pipe).
      *
      * @param stdinPipe true gives the command a pipe to {@link Started#write} to; false gives it {@code /dev/null}
+     * @param outputDir where the output files go (null: the system's temporary directory)
      */
-    public Started spawn(List<String> argv, Path workingDir, boolean stdinPipe) {
+    public Started spawn(List<String> argv, Path workingDir, boolean stdinPipe, Path outputDir) {
         Path out = null;
         Path err = null;
         try {
-            out = Files.createTempFile("tailor-cmd", ".out");
-            err = Files.createTempFile("tailor-cmd", ".err");
+            out = outputDir == null ? Files.createTempFile("tailor-cmd", ".out")
+                    : Files.createTempFile(outputDir, "cmd", ".out");
+            err = outputDir == null ? Files.createTempFile("tailor-cmd", ".err")
+                    : Files.createTempFile(outputDir, "cmd", ".err");
             ProcessBuilder pb = new ProcessBuilder(argv).directory(workingDir.toFile())
                     .redirectOutput(out.toFile()).redirectError(err.toFile());
             if (!stdinPipe) {

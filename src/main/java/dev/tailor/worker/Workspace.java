@@ -34,6 +34,8 @@ final class Workspace {
     final Path src;
     final Path out;
     private final Path dir;
+    /** The output files of the sandboxes, outside of them: a crash leaves them where the next start deletes them. */
+    private final Path io;
     private final SandboxLimits limits;
     /** Host path to sandbox path, longest host path first, so nested directories map before their parents. */
     private final Map<String, String> mounts = new LinkedHashMap<>();
@@ -43,6 +45,7 @@ final class Workspace {
     /** @param dir holds {@code src} and {@code out}; it is the directory a discarded workspace deletes */
     Workspace(Path dir, Path src, Path out, Path cache, SandboxLimits limits) {
         this.dir = dir.toAbsolutePath().normalize();
+        this.io = this.dir.resolve("io");
         this.src = src.toAbsolutePath().normalize();
         this.out = out.toAbsolutePath().normalize();
         this.limits = limits;
@@ -56,6 +59,7 @@ final class Workspace {
     static Workspace create(Path dir, Path cache, SandboxLimits limits) throws IOException {
         Files.createDirectories(dir.resolve("src"));
         Files.createDirectories(dir.resolve("out"));
+        Files.createDirectories(dir.resolve("io"));
         return new Workspace(dir, dir.resolve("src"), dir.resolve("out"), cache, limits);
     }
 
@@ -135,7 +139,7 @@ final class Workspace {
                 + " && ulimit -v " + Math.max(1, limits.memoryBytes() / 1024)
                 + " && ulimit -f " + Math.max(1, limits.fileBytes() / 512)
                 + " && ulimit -p " + limits.processes() + " && ulimit -c 0 && c=$(cat) && eval \"$c\""));
-        return local.spawn(cmd, out, true);
+        return local.spawn(cmd, out, true, Files.isDirectory(io) ? io : null);
     }
 
     /** Empties {@code src} and {@code out} for the next build; false when something could not be removed. */

@@ -106,10 +106,19 @@ class WorkspacesTest {
         Workspaces pool = pool(2);
         await(() -> pool.ready() == 2);
         assertThat(sandboxesUnder(tmp)).isEqualTo(6);
+        assertThat(filesUnder(tmp.resolve("work"))).as("the waiting sandboxes' output files, kept in the work root "
+                + "(which a restart empties), not in the system's temporary directory").hasSize(12);
 
         pool.close();
 
         await(() -> sandboxesUnder(tmp) == 0);
+        assertThat(filesUnder(tmp.resolve("work"))).isEmpty();
+    }
+
+    private static List<Path> filesUnder(Path dir) throws Exception {
+        try (var files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).toList();
+        }
     }
 
     private static long sandboxesUnder(Path dir) {

@@ -9,6 +9,7 @@
 # Needs java 17, wrk, nginx, curl, python3; builds the jar when target/ has none.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
@@ -52,34 +53,13 @@ release() { # $1 = app, $2 = a define that makes the bundle new
     -d "{\"bundle\":\"$digest\"}" "$API/v1/apps/$1/channels/stable" >/dev/null
 }
 started() { curl -sf "$API/actuator/prometheus" | awk '/^tailor_builds_started_total/ { s += $2 } END { print s + 0 }'; }
-rps() { wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2" "$1" | awk '/^Requests\/sec:/ { print $2 }'; }
 
 # --- 1. warm boot resolve against a static 302 --------------------------------------------------------------
 release warm 1
 LOCATION=$(curl -s -o /dev/null -w '%{redirect_url}' "$API/v1/boot/warm/stable?wait=30&cpu=$V3")
-mkdir -p "$WORK/nginx/tmp"
-cat >"$WORK/nginx/nginx.conf" <<CONF
-worker_processes auto;
-daemon off;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  keepalive_requests 100000;
-  client_body_temp_path $WORK/nginx/tmp;
-  proxy_temp_path $WORK/nginx/tmp;
-  fastcgi_temp_path $WORK/nginx/tmp;
-  uwsgi_temp_path $WORK/nginx/tmp;
-  scgi_temp_path $WORK/nginx/tmp;
-  server {
-    listen 127.0.0.1:$NGINX_PORT;
-    location /v1/boot/ { add_header Cache-Control no-store always; return 302 $LOCATION; }
-  }
-}
-CONF
-nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" &
-NGINX_PID=$!
+nginx_start "$WORK/nginx" "$NGINX_PORT" \
+  "location /v1/boot/ { add_header Cache-Control no-store always; return 302 $LOCATION; }"
+NGINX_PID=$nginx_pid
 sleep 1
 BOOT="/v1/boot/warm/stable?cpu=$V3"
 echo "warming up (JIT)..."

@@ -7,6 +7,7 @@
 set -eu
 
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
@@ -52,36 +53,11 @@ java -Xmx256m -jar "$jar" --server.port="$tailor_port" --tailor.data-dir="$work/
 tailor_pid=$!
 
 nginx_port=$(free_port)
-mkdir -p "$work/nginx/logs" "$work/nginx/tmp"
-cat > "$work/nginx/nginx.conf" <<CONF
-user root;
-worker_processes auto;
-daemon off;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/logs/error.log warn;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    sendfile on;
-    tcp_nopush on;
-    keepalive_requests 100000;
-    client_body_temp_path $work/nginx/tmp;
-    proxy_temp_path $work/nginx/tmp;
-    fastcgi_temp_path $work/nginx/tmp;
-    uwsgi_temp_path $work/nginx/tmp;
-    scgi_temp_path $work/nginx/tmp;
-    server {
-        listen 127.0.0.1:$nginx_port;
-        location /v1/images/ {
+nginx_start "$work/nginx" "$nginx_port" "location /v1/images/ {
             alias $work/data/blobs/images/;
             default_type application/octet-stream;
-            add_header Cache-Control "public, max-age=31536000, immutable";
-        }
-    }
-}
-CONF
-nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" > "$work/nginx/logs/stdout.log" 2>&1 &
-nginx_pid=$!
+            add_header Cache-Control \"public, max-age=31536000, immutable\";
+        }" "sendfile on; tcp_nopush on;"
 
 for i in $(seq 1 120); do
     curl -fsS -o /dev/null "http://127.0.0.1:$tailor_port$path" 2>/dev/null && break
@@ -92,9 +68,6 @@ curl -fsS -o /dev/null "http://127.0.0.1:$nginx_port$path" || { echo "bench: ngi
 [ "$(curl -fsS "http://127.0.0.1:$tailor_port$path" | sha256sum | cut -d' ' -f1)" = "$hex" ] \
     || { echo "bench: Tailor served other bytes" >&2; exit 1; }
 
-rps() {
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2" "$1" | awk '/^Requests\/sec:/ { print $2 }'
-}
 
 # CPU time (user + system, clock ticks) of a process and its children: less sensitive to neighbours than req/s
 ticks() {

@@ -149,8 +149,8 @@ class BuildController {
             throw ProblemException.badRequest("build.invalid_status", "status is one of queued, running, succeeded, failed");
         }
         int n = Math.max(1, Math.min(limit, 500));
-        return Mono.fromCallable(() -> builds.list(app, s, 5000).stream().filter(r -> caller.mayTouch(r.app()))
-                .limit(n).toList()).subscribeOn(Schedulers.boundedElastic());
+        return Mono.fromCallable(() -> builds.list(app, s, r -> caller.mayTouch(r.app()), n))
+                .subscribeOn(Schedulers.boundedElastic());
     }
 
     /** 200 with the final record (at once or within the wait), else 202 with the current one to poll. */

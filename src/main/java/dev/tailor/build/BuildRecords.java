@@ -5,21 +5,25 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
-import dev.tailor.store.BlobInfo;
 import dev.tailor.store.BlobStoreException;
 import dev.tailor.store.Digest;
 import dev.tailor.store.Documents;
 
 /**
  * Where builds live in the store: records at {@code builds/<key>.json}, logs at {@code builds/<key>.log}, images at
- * {@code images/sha256/<hex>} with {@code .sig} (64 raw bytes) and {@code .provenance.json} beside them.
+ * {@code images/sha256/<hex>} with {@code .sig} (64 raw bytes) and {@code .provenance.json} beside them, and an
+ * index of queued builds, newest first, under {@code meta/build-index/}.
  */
 public final class BuildRecords {
 
+    /** Index entries of queued builds (see {@link #index}). */
+    private static final String INDEX = "meta/build-index/";
     /** Logs are kept to this size; the rest is cut, saying so. */
     public static final int MAX_LOG_BYTES = 1024 * 1024;
 
@@ -57,11 +61,25 @@ public final class BuildRecords {
         documents.write(recordKey(record.key()), record);
     }
 
-    /** Recently written records, newest first, at most {@code max} read. */
-    List<BuildRecord> recent(int max) {
-        return documents.store().list("builds/").stream().filter(i -> i.key().endsWith(".json"))
-                .sorted(Comparator.comparing(BlobInfo::lastModified).reversed()).limit(max)
-                .map(i -> documents.read(i.key(), BuildRecord.class)).flatMap(Optional::stream).toList();
+    /**
+     * Notes that a build was queued, in two empty index entries whose names sort newest first: one for all builds,
+     * one for the app's. Listing reads names, then only as many records as it shows.
+     */
+    public void index(BuildRecord queued) {
+        String name = String.format(Locale.ROOT, "%019d-%s", Long.MAX_VALUE - queued.queuedAt().toEpochMilli(),
+                queued.id());
+        documents.store().put(INDEX + "all/" + name, InputStream.nullInputStream());
+        documents.store().put(INDEX + "app/" + queued.app() + "/" + name, InputStream.nullInputStream());
+    }
+
+    /** The keys of builds queued, newest first, of one app or (null) of all; a build queued again appears once. */
+    List<BuildKey> recent(String app) {
+        String prefix = INDEX + (app == null ? "all/" : "app/" + app + "/");
+        Set<BuildKey> keys = new LinkedHashSet<>();
+        documents.store().list(prefix).stream().map(i -> i.key().substring(prefix.length())).sorted()
+                .map(name -> BuildKey.parse(name.substring(name.indexOf('-') + 1))).flatMap(Optional::stream)
+                .forEach(keys::add);
+        return List.copyOf(keys);
     }
 
     public void writeLog(BuildKey key, String log) {

@@ -2,13 +2,14 @@ package dev.tailor.build;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Comparator;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +45,8 @@ public class Builds {
     private static final Logger log = LoggerFactory.getLogger(Builds.class);
     /** A followed flight (started by another replica) not heard finishing by then is forgotten: its worker is gone. */
     private static final long FOLLOW_LIMIT_NANOS = java.util.concurrent.TimeUnit.HOURS.toNanos(1);
+    /** Records read at most by one listing. */
+    static final int MAX_SCAN = 5000;
     /** Live log lines kept per flight for late followers; the stored log is complete. */
     private static final int LIVE_LINES = 10_000;
 
@@ -212,6 +215,11 @@ public class Builds {
                 records.write(mine.record);
             }
         }
+        try {
+            records.index(mine.record);
+        } catch (RuntimeException e) {
+            log.warn("build {} is missing from the build list: {}", key, e.toString());
+        }
         log.debug("build {} queued: {} for {} ({})", key, bundle, target.id(), priority);
         return mine.done.copy();
     }
@@ -248,14 +256,20 @@ public class Builds {
         return records.log(key);
     }
 
-    /** Recent builds, newest first. */
-    public List<BuildRecord> list(String app, BuildRecord.Status status, int limit) {
-        return records.recent(5000).stream()
-                .map(r -> find(r.key()).orElse(r))
-                .filter(r -> app == null || r.app().equals(app))
-                .filter(r -> status == null || r.status() == status)
-                .sorted(Comparator.comparing(BuildRecord::queuedAt).reversed())
-                .limit(limit).toList();
+    /**
+     * Recent builds, newest queued first, of one app or (null) all, in a status or (null) any, that the caller may
+     * see: the index's names, then only the records shown, or at most {@value #MAX_SCAN} read when filters skip many.
+     */
+    public List<BuildRecord> list(String app, BuildRecord.Status status, Predicate<BuildRecord> visible, int limit) {
+        List<BuildRecord> out = new ArrayList<>();
+        int read = 0;
+        for (BuildKey key : records.recent(app)) {
+            if (out.size() >= limit || read++ >= MAX_SCAN) {
+                break;
+            }
+            find(key).filter(r -> status == null || r.status() == status).filter(visible).ifPresent(out::add);
+        }
+        return out;
     }
 
     private void onStarted(BuildJob job, Instant at) {

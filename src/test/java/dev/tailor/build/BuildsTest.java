@@ -123,6 +123,31 @@ class BuildsTest {
     }
 
     @Test
+    void theList_isNewestFirst_perAppOrAll_filtered_limited_andShowsARetriedBuildOnce() throws Exception {
+        BundleDocument other = TestBundles.ingest(bundles, "other", Archives.hello("other"));
+        Target v3 = CATALOG.find("x86_64-v3").orElseThrow();
+        fail = true;
+        BuildRecord first = await(builds.submit(bundle.digest(), X86, Priority.API));
+        fail = false;
+        Thread.sleep(5); // index names have millisecond precision
+        BuildRecord second = await(builds.submit(other.digest(), X86, Priority.API));
+        Thread.sleep(5);
+        BuildRecord third = await(builds.submit(bundle.digest(), v3, Priority.API));
+        Thread.sleep(5);
+        BuildRecord retried = await(builds.retry(first.key(), Priority.API));
+
+        assertThat(builds.list(null, null, r -> true, 10)).extracting(BuildRecord::id)
+                .containsExactly(retried.id(), third.id(), second.id());
+        assertThat(retried.id()).isEqualTo(first.id());
+        assertThat(builds.list("app", null, r -> true, 10)).extracting(BuildRecord::id)
+                .containsExactly(first.id(), third.id());
+        assertThat(builds.list(null, null, r -> true, 2)).hasSize(2);
+        assertThat(builds.list(null, BuildRecord.Status.SUCCEEDED, r -> !r.app().equals("other"), 10))
+                .extracting(BuildRecord::id).containsExactly(first.id(), third.id());
+        assertThat(builds.list("nobody", null, r -> true, 10)).isEmpty();
+    }
+
+    @Test
     void concurrentRequestsFromApiBootsAndPrebuilds_shareOneBuild_andABootJoiningRaisesItsPriority() throws Exception {
         gate = new CountDownLatch(1);
         List<CompletableFuture<BuildRecord>> all = new ArrayList<>();

@@ -17,6 +17,8 @@ import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.interfaces.EdECPrivateKey;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -45,6 +47,8 @@ public final class Signer {
     private final PublicKey publicKey;
     private final String keyId;
     private final String publicKeyPem;
+    /** Public keys published besides this one (a rotation's next or previous key). */
+    private final List<PublicKeyView> published;
 
     /** What {@code GET /v1/keys} lists. */
     public record PublicKeyView(String id, String alg, String publicKeyPem) {
@@ -58,24 +62,37 @@ public final class Signer {
     }
 
     Signer(PrivateKey privateKey) {
+        this(privateKey, List.of());
+    }
+
+    private Signer(PrivateKey privateKey, List<PublicKeyView> published) {
+        this.published = published;
         this.privateKey = privateKey;
         this.publicKey = derivePublic(privateKey);
         byte[] der = publicKey.getEncoded();
-        this.keyId = HexFormat.of().formatHex(Digest.sha256().digest(der)).substring(0, 16);
+        this.keyId = keyId(der);
         this.publicKeyPem = pem("PUBLIC KEY", der);
     }
 
-    /** The configured key, else the one in the key file, else a new one written there (0600). */
+    /**
+     * The configured key, else the one in the key file, else a new one written there (0600); with the configured
+     * public keys to publish beside it.
+     */
     public static Signer load(SigningProperties props, Path dataDir) {
+        List<PublicKeyView> published = new ArrayList<>();
+        for (int i = 0; i < props.publishedPublicKeys().size(); i++) {
+            published.add(parsePublic(props.publishedPublicKeys().get(i), "tailor.signing.published-public-keys[" + i + "]"));
+        }
         if (props.privateKeyPem() != null && !props.privateKeyPem().isBlank()) {
-            return new Signer(parsePrivate(props.privateKeyPem()));
+            return new Signer(parsePrivate(props.privateKeyPem()), List.copyOf(published));
         }
         Path file = props.keyFile() != null ? props.keyFile() : dataDir.resolve("signing").resolve("ed25519.pem");
         try {
             if (!Files.exists(file)) {
                 generate(file);
             }
-            Signer signer = new Signer(parsePrivate(Files.readString(file, StandardCharsets.US_ASCII)));
+            Signer signer = new Signer(parsePrivate(Files.readString(file, StandardCharsets.US_ASCII)),
+                    List.copyOf(published));
             log.info("Signing images with Ed25519 key {} from {}", signer.keyId(), file);
             return signer;
         } catch (IOException e) {
@@ -113,6 +130,22 @@ public final class Signer {
         }
     }
 
+    /** A public key to publish: its DER re-encoded, so the listing's PEM and id are canonical whatever the input. */
+    static PublicKeyView parsePublic(String pem, String where) {
+        String body = pem == null ? "" : pem.replaceAll("-----(BEGIN|END) PUBLIC KEY-----", "").replaceAll("\\s", "");
+        try {
+            byte[] der = KeyFactory.getInstance(ALG).generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(body)))
+                    .getEncoded();
+            return new PublicKeyView(keyId(der), "ed25519", pem("PUBLIC KEY", der));
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ": not an Ed25519 public key in PEM form", e);
+        }
+    }
+
+    private static String keyId(byte[] publicDer) {
+        return HexFormat.of().formatHex(Digest.sha256().digest(publicDer)).substring(0, 16);
+    }
+
     /**
      * The JDK cannot derive an Ed25519 public key from a private one directly, but its key pair generator derives
      * the public key from the 32 random bytes it draws: hand it the private key's bytes as its randomness.
@@ -144,6 +177,13 @@ public final class Signer {
 
     public PublicKeyView view() {
         return new PublicKeyView(keyId, "ed25519", publicKeyPem);
+    }
+
+    /** What {@code GET /v1/keys} lists: the signing key first, then the other published keys, each once. */
+    public List<PublicKeyView> views() {
+        List<PublicKeyView> all = new ArrayList<>(List.of(view()));
+        published.stream().filter(k -> all.stream().noneMatch(a -> a.id().equals(k.id()))).forEach(all::add);
+        return List.copyOf(all);
     }
 
     /** @return the 64-byte detached signature */

@@ -32,7 +32,7 @@ class SigningConfiguration {
         @GetMapping("/v1/keys")
         ResponseEntity<List<Signer.PublicKeyView>> keys() {
             return ResponseEntity.ok().cacheControl(CacheControl.maxAge(java.time.Duration.ofMinutes(5)).cachePublic())
-                    .body(List.of(signer.view()));
+                    .body(signer.views());
         }
     }
 }

@@ -55,6 +55,37 @@ class SignerTest {
     }
 
     @Test
+    void aRotation_publishesTheOtherKeysAfterTheSigningKey_asTheyListThemselves() throws Exception {
+        Path oldKey = tmp.resolve("old.pem");
+        Path newKey = tmp.resolve("new.pem");
+        run("openssl", "genpkey", "-algorithm", "ed25519", "-out", oldKey.toString());
+        run("openssl", "genpkey", "-algorithm", "ed25519", "-out", newKey.toString());
+        Path oldPub = tmp.resolve("old.pub");
+        run("openssl", "pkey", "-in", oldKey.toString(), "-pubout", "-out", oldPub.toString());
+        Signer before = Signer.load(new SigningProperties(Files.readString(oldKey), null), tmp);
+        byte[] image = "image signed before the rotation".getBytes(StandardCharsets.UTF_8);
+        byte[] oldSignature = before.sign(image);
+
+        // after: images are signed with the new key; the old one stays listed (given twice, and unwrapped: once)
+        Signer after = Signer.load(new SigningProperties(Files.readString(newKey), null,
+                java.util.List.of(Files.readString(oldPub), Files.readString(oldPub).replace("\n", ""))), tmp);
+
+        assertThat(after.views()).extracting(Signer.PublicKeyView::id).containsExactly(after.keyId(), before.keyId());
+        assertThat(after.views().get(1)).isEqualTo(before.view());
+        assertThat(after.keyId()).isNotEqualTo(before.keyId());
+        assertThat(before.verify(image, oldSignature)).isTrue();
+        assertThat(after.verify(image, oldSignature)).isFalse();
+    }
+
+    @Test
+    void aPublishedKeyThatIsNotAnEd25519PublicKey_isRefusedAtStart_namingIt() {
+        assertThatThrownBy(() -> Signer.load(new SigningProperties(null, null,
+                java.util.List.of("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----")), tmp))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("tailor.signing.published-public-keys[0]");
+    }
+
+    @Test
     void somethingThatIsNotAnEd25519Key_isRefusedAtStart() {
         assertThatThrownBy(() -> Signer.load(new SigningProperties("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----", null), tmp))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tailor.signing");

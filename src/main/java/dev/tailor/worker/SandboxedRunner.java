@@ -188,19 +188,16 @@ final class SandboxedRunner implements CommandRunner {
 
     /** A sandbox of the workspace holding the command line; one that died waiting is replaced by a new one. */
     private LocalCommandRunner.Started loaded(String commandLine) throws IOException {
-        LocalCommandRunner.Started sandbox = workspace.sandbox();
-        try {
-            sandbox.write(commandLine);
-            return sandbox;
-        } catch (IOException e) {
-            sandbox.discard();
-            LocalCommandRunner.Started fresh = workspace.sandbox();
+        for (int attempt = 1; ; attempt++) {
+            LocalCommandRunner.Started sandbox = workspace.sandbox();
             try {
-                fresh.write(commandLine);
-                return fresh;
-            } catch (IOException again) {
-                fresh.discard();
-                throw again;
+                sandbox.write(commandLine);
+                return sandbox;
+            } catch (IOException e) {
+                sandbox.discard();
+                if (attempt == 2) {
+                    throw e;
+                }
             }
         }
     }

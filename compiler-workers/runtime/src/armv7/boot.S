@@ -1,7 +1,6 @@
 /*
  * armv7 entry on QEMU virt: loaded as an ELF at 0x40010000, entered in SVC mode with the MMU off.
- * Installs the vectors (VBAR), enables VFP/NEON, clears .bss. Also the run-time ABI's 64-bit
- * division entry points, whose four-register results C cannot express.
+ * Installs the vectors (VBAR), enables VFP/NEON, clears .bss. The run-time ABI's 64-bit division is in aeabi.S.
  */
         .syntax unified
         .arm
@@ -78,32 +77,6 @@ trap_common:
         ldr sp, =trap_stack_top         /* each mode has its own sp; none is set up but this one */
         bl armv7_trap
         b park
-
-        .text
-        /* __aeabi_uldivmod(n in r0:r1, d in r2:r3) -> quotient r0:r1, remainder r2:r3 */
-        .global __aeabi_uldivmod
-        .type __aeabi_uldivmod, %function
-__aeabi_uldivmod:
-        push {r4, lr}
-        sub sp, sp, #16
-        add r4, sp, #8
-        str r4, [sp]
-        bl __udivmoddi4
-        ldrd r2, r3, [sp, #8]
-        add sp, sp, #16
-        pop {r4, pc}
-
-        .global __aeabi_ldivmod
-        .type __aeabi_ldivmod, %function
-__aeabi_ldivmod:
-        push {r4, lr}
-        sub sp, sp, #16
-        add r4, sp, #8
-        str r4, [sp]
-        bl __divmoddi4
-        ldrd r2, r3, [sp, #8]
-        add sp, sp, #16
-        pop {r4, pc}
 
         .bss
         .balign 16

@@ -159,7 +159,7 @@ di __ashrdi3(di a, int b) { return a >> b; }
 di __lshrdi3(di a, int b) { return (di)((du)a >> b); }
 di __muldi3(di a, di b) { return (di)((du)a * (du)b); }
 
-#if defined(__SIZEOF_INT128__)
+#if defined(__SIZEOF_INT128__) && defined(__LP64__) /* wasm32 has __int128 too, but no compiler-rt for it */
 typedef unsigned __int128 tu;
 typedef __int128 ti;
 
@@ -226,7 +226,7 @@ AAPCS di __aeabi_lmul(di a, di b) { return __muldi3(a, b); }
 #endif
 
 /* ---- 64-bit integer <-> floating point on 32-bit CPUs ---- */
-#if !defined(__LP64__) && !defined(TAILOR_NO_FLOAT_BUILTINS)
+#if !defined(__LP64__) && !defined(__wasm__) && !defined(TAILOR_NO_FLOAT_BUILTINS)
 
 #define TWO32 4294967296.0
 

@@ -4,18 +4,12 @@
 
 void tailor_write(const char *s, size_t n) {
     for (size_t i = 0; i < n; i++) {
-        if (s[i] == '\n') {
-            arch_putc('\r');
-        }
         arch_putc(s[i]);
     }
 }
 
 void rt_puts(const char *s) {
     while (*s) {
-        if (*s == '\n') {
-            arch_putc('\r');
-        }
         arch_putc(*s++);
     }
 }

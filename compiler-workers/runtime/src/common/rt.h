@@ -17,6 +17,10 @@ uint64_t arch_ticks(void);
 uint64_t arch_tick_hz(void);
 extern const char arch_name[];
 
+/* Hosted flavors only (linebuf.c): the host's own output call, and flushing the line gathered so far. */
+void arch_write(const char *s, size_t n);
+void rt_flush(void);
+
 /* Provided by the per-build configuration unit (config.c). */
 extern const char tailor_config_target[];
 extern const char tailor_config_build[];

@@ -30,11 +30,19 @@ static inline uint64_t rdtsc(void) {
     return ((uint64_t)hi << 32) | lo;
 }
 
-void arch_putc(char c) {
+static void serial_put(char c) {
     /* Wait for the transmit holding register; bounded, so a missing UART cannot hang the machine. */
     for (int i = 0; i < 100000 && !(inb(COM1 + 5) & 0x20); i++) {
     }
     outb(COM1, (uint8_t)c);
+}
+
+/* A serial terminal wants CR LF. */
+void arch_putc(char c) {
+    if (c == '\n') {
+        serial_put('\r');
+    }
+    serial_put(c);
 }
 
 _Noreturn void arch_exit(int code) {

@@ -24,7 +24,7 @@ final class WorkerToolchains {
 
     /** The LLVM backend each architecture's triple needs. */
     private static final Map<Arch, String> BACKENDS = Map.of(Arch.X86_64, "x86-64", Arch.I686, "x86",
-            Arch.AARCH64, "aarch64", Arch.ARMV7, "arm");
+            Arch.AARCH64, "aarch64", Arch.ARMV7, "arm", Arch.WASM32, "wasm32");
 
     private WorkerToolchains() {
     }
@@ -38,6 +38,9 @@ final class WorkerToolchains {
     static void require(Set<Arch> archs, boolean sandbox, String path) {
         List<String> missing = new ArrayList<>();
         List<String> tools = new ArrayList<>(List.of("clang", "ld.lld"));
+        if (archs.contains(Arch.WASM32)) {
+            tools.add("wasm-ld");
+        }
         if (sandbox) {
             tools.add("bwrap");
         }

@@ -1,6 +1,6 @@
 package dev.tailor.build;
 
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -13,6 +13,7 @@ import dev.tailor.bundle.BundleService;
 import dev.tailor.store.Documents;
 import dev.tailor.target.Target;
 import dev.tailor.target.TargetCatalog;
+import dev.tailor.toolchain.Flavor;
 import dev.tailor.toolchain.ImageCompiler;
 import dev.tailor.toolchain.PublishedToolchains;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -63,7 +64,7 @@ class BuildConfiguration {
     Builds builds(Deployment deployment, BuildRecords records, BuildDispatcher dispatcher, BundleService bundles,
                   TargetCatalog catalog, ImageCompiler compiler, PublishedToolchains published, BuildMetrics metrics) {
         // an API replica needs no clang: it names builds with the toolchain ids its workers published
-        Function<Target, String> toolchainIds = deployment.mode() == Deployment.Mode.API
+        BiFunction<Target, Flavor, String> toolchainIds = deployment.mode() == Deployment.Mode.API
                 ? published::toolchainId : compiler::toolchainId;
         return new Builds(records, dispatcher, bundles, catalog, toolchainIds, metrics);
     }

@@ -34,6 +34,7 @@ import dev.tailor.fingerprint.Fingerprints;
 import dev.tailor.store.Digest;
 import dev.tailor.target.Target;
 import dev.tailor.target.TargetCatalog;
+import dev.tailor.toolchain.Flavor;
 import dev.tailor.web.ProblemException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -80,8 +81,9 @@ class BuildController {
                     BundleDocument bundle = bundle(json);
                     access.require(request, Role.BUILD, bundle.app());
                     Target target = target(json, bundle.app());
-                    return Map.entry(builds.key(bundle.digest(), target),
-                            builds.submit(bundle.digest(), target, Priority.API));
+                    Flavor flavor = flavor(json);
+                    return Map.entry(builds.key(bundle.digest(), target, flavor),
+                            builds.submit(bundle.digest(), target, flavor, Priority.API));
                 })
                 .onErrorMap(BuildQueueFullException.class, BuildController::queueFull)
                 .flatMap(e -> respond(e.getKey(), e.getValue(), waitSeconds));
@@ -212,6 +214,13 @@ class BuildController {
                     policy, app).target();
         }
         throw invalid("build.bad_fingerprint", "fingerprint is a /proc/cpuinfo text, a compact arch:features string or a JSON object");
+    }
+
+    /** {@code "flavor"}: image (default) or linux. */
+    private static Flavor flavor(JsonNode json) {
+        String f = text(json, "flavor");
+        return f == null ? Flavor.IMAGE : Flavor.parse(f).orElseThrow(() -> invalid("build.invalid_flavor",
+                "\"flavor\" is \"image\" or \"linux\", not \"" + clip(f) + "\""));
     }
 
     private static String text(JsonNode json, String field) {

@@ -7,8 +7,12 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 import dev.tailor.store.Digest;
+import dev.tailor.toolchain.Flavor;
 
-/** The build's id: sha256 over the bundle digest, the target id and the toolchain id, so one request names one build. */
+/**
+ * The build's id: sha256 over the bundle digest, the target id, the flavor and the toolchain id, so one request names
+ * one build. An image's key frames no flavor, so the keys of images built before flavors existed stay the same.
+ */
 public record BuildKey(String hex) {
 
     private static final Pattern HEX = Pattern.compile("[0-9a-f]{64}");
@@ -20,8 +24,15 @@ public record BuildKey(String hex) {
     }
 
     public static BuildKey of(Digest bundle, String targetId, String toolchainId) {
+        return of(bundle, targetId, Flavor.IMAGE, toolchainId);
+    }
+
+    public static BuildKey of(Digest bundle, String targetId, Flavor flavor, String toolchainId) {
         MessageDigest md = Digest.sha256();
-        for (String part : new String[] {"tailor-build-v1", bundle.toString(), targetId, toolchainId}) {
+        String[] parts = flavor == Flavor.IMAGE
+                ? new String[] {"tailor-build-v1", bundle.toString(), targetId, toolchainId}
+                : new String[] {"tailor-build-v1", bundle.toString(), targetId, "flavor=" + flavor.id(), toolchainId};
+        for (String part : parts) {
             byte[] b = part.getBytes(StandardCharsets.UTF_8);
             // length-prefixed, so no two different inputs frame alike
             md.update((b.length + ":").getBytes(StandardCharsets.US_ASCII));

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -23,6 +24,7 @@ import dev.tailor.bundle.BundleService;
 import dev.tailor.store.Digest;
 import dev.tailor.target.Target;
 import dev.tailor.target.TargetCatalog;
+import dev.tailor.toolchain.Flavor;
 import dev.tailor.web.ProblemException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
@@ -54,7 +56,7 @@ public class Builds {
     private final BuildDispatcher dispatcher;
     private final BundleService bundles;
     private final TargetCatalog catalog;
-    private final Function<Target, String> toolchainIds;
+    private final BiFunction<Target, Flavor, String> toolchainIds;
     private final BuildMetrics metrics;
     private final Clock clock = Clock.systemUTC();
     private final ConcurrentMap<String, Flight> flights = new ConcurrentHashMap<>();
@@ -83,8 +85,14 @@ public class Builds {
         }
     }
 
+    /** With one toolchain id per target, whatever the flavor (tests that never look at the toolchain). */
     public Builds(BuildRecords records, BuildDispatcher dispatcher, BundleService bundles, TargetCatalog catalog,
                   Function<Target, String> toolchainIds, BuildMetrics metrics) {
+        this(records, dispatcher, bundles, catalog, (t, f) -> toolchainIds.apply(t), metrics);
+    }
+
+    public Builds(BuildRecords records, BuildDispatcher dispatcher, BundleService bundles, TargetCatalog catalog,
+                  BiFunction<Target, Flavor, String> toolchainIds, BuildMetrics metrics) {
         this.catalog = catalog;
         this.records = records;
         this.dispatcher = dispatcher;
@@ -119,7 +127,16 @@ public class Builds {
     }
 
     public BuildKey key(Digest bundle, Target target) {
-        return BuildKey.of(bundle, target.id(), toolchainIds.apply(target));
+        return key(bundle, target, Flavor.IMAGE);
+    }
+
+    /** @throws ProblemException 422 when the target's architecture has no such flavor (wasm32 as linux) */
+    public BuildKey key(Digest bundle, Target target, Flavor flavor) {
+        if (flavor == Flavor.LINUX && !target.arch().isMachine()) {
+            throw new ProblemException(HttpStatus.UNPROCESSABLE_CONTENT, "build.flavor_unsupported",
+                    "The target " + target.id() + " builds a WebAssembly module: it has no linux flavor");
+        }
+        return BuildKey.of(bundle, target.id(), flavor, toolchainIds.apply(target, flavor));
     }
 
     /** The succeeded build of (bundle, target) if there is one: the warm-boot fast path, answered from memory. */
@@ -143,7 +160,12 @@ public class Builds {
      * @throws BuildQueueFullException when the architecture's queue is full
      */
     public CompletableFuture<BuildRecord> submit(Digest bundle, Target target, Priority priority) {
-        BuildKey key = key(bundle, target);
+        return submit(bundle, target, Flavor.IMAGE, priority);
+    }
+
+    /** Like {@link #submit(Digest, Target, Priority)}, for a flavor. */
+    public CompletableFuture<BuildRecord> submit(Digest bundle, Target target, Flavor flavor, Priority priority) {
+        BuildKey key = key(bundle, target, flavor);
         Flight flight = flight(key.hex());
         if (flight != null) {
             return join(key, flight, priority);
@@ -155,7 +177,7 @@ public class Builds {
             }
             return CompletableFuture.completedFuture(stored.get());
         }
-        return start(key, bundle, target, priority, stored.orElse(null), false);
+        return start(key, bundle, target, flavor, priority, stored.orElse(null), false);
     }
 
     /** Builds a failed (or interrupted) build again; joins it if it is running. */
@@ -169,14 +191,14 @@ public class Builds {
             throw new ProblemException(HttpStatus.CONFLICT, "build.not_failed",
                     "Build " + key + " is " + stored.status().id() + "; only a failed build can be retried");
         }
-        Target target = catalog.find(stored.target()).filter(t -> key(stored.bundle(), t).equals(key))
+        Target target = catalog.find(stored.target()).filter(t -> key(stored.bundle(), t, stored.flavor()).equals(key))
                 .orElseThrow(() -> new ProblemException(HttpStatus.CONFLICT, "build.outdated",
                         "The toolchain or target of build " + key + " has changed since; request the build again"));
-        return start(key, stored.bundle(), target, priority, stored, true);
+        return start(key, stored.bundle(), target, stored.flavor(), priority, stored, true);
     }
 
-    private CompletableFuture<BuildRecord> start(BuildKey key, Digest bundle, Target target, Priority priority,
-                                                 BuildRecord previous, boolean retry) {
+    private CompletableFuture<BuildRecord> start(BuildKey key, Digest bundle, Target target, Flavor flavor,
+                                                 Priority priority, BuildRecord previous, boolean retry) {
         BundleDocument doc = bundles.find(bundle).orElseThrow(() -> ProblemException.notFound("bundle.not_found",
                 "There is no bundle " + bundle));
         if (!doc.manifest().archs().contains(target.arch())) {
@@ -184,10 +206,10 @@ public class Builds {
                     "The bundle's manifest does not list the architecture " + target.arch().id() + " (archs: "
                             + doc.manifest().archs() + ")");
         }
-        String toolchain = toolchainIds.apply(target);
+        String toolchain = toolchainIds.apply(target, flavor);
         int attempt = previous == null ? 1 : previous.attempt() + 1;
         BuildJob job = new BuildJob(key.hex(), bundle, doc.app(), target.id(), target.arch().id(), toolchain,
-                priority, attempt, clock.instant());
+                priority, attempt, clock.instant(), flavor);
         Flight mine = new Flight(BuildRecord.queued(job), priority);
         Flight raced = flights.putIfAbsent(key.hex(), mine);
         if (raced != null) {

@@ -1,10 +1,8 @@
 package dev.tailor.build;
 
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import org.springframework.core.env.Environment;
 
@@ -82,8 +80,7 @@ public record Deployment(Mode mode, boolean amqp, Set<Arch> workerArchs) {
                 continue;
             }
             archs.add(Arch.parse(name).orElseThrow(() -> bad("tailor.worker.archs: unknown architecture '"
-                    + name.trim() + "' (known: " + Arrays.stream(Arch.values()).map(Arch::id)
-                    .collect(Collectors.joining(", ")) + ")")));
+                    + name.trim() + "' (known: " + Arch.known() + ")")));
         }
         return archs;
     }

@@ -143,13 +143,13 @@ final class ManifestParser {
 
     private static List<Arch> archs(JsonNode root, List<String> errors) {
         if (!root.has("archs") || root.get("archs").isNull()) {
-            return List.of(Arch.values());
+            return java.util.Arrays.stream(Arch.values()).filter(Arch::isMachine).toList(); // wasm32 only when listed
         }
         Set<Arch> out = new LinkedHashSet<>();
         for (String a : strings(root, "archs", errors)) {
             Optional<Arch> arch = Arch.parse(a);
             if (arch.isEmpty()) {
-                errors.add("archs: unknown architecture '" + clip(a) + "' (known: x86_64, i686, aarch64, armv7)");
+                errors.add("archs: unknown architecture '" + clip(a) + "' (known: " + Arch.known() + ")");
             } else {
                 out.add(arch.get());
             }

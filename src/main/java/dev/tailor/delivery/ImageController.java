@@ -120,7 +120,7 @@ class ImageController {
             response.setStatusCode(HttpStatus.NOT_MODIFIED);
             return response.setComplete();
         }
-        out.setContentType(MediaType.APPLICATION_OCTET_STREAM);
+        out.setContentType(image.mediaType());
         long position = 0;
         long count = image.size();
         if (wanted instanceof ByteRange.Single single) {

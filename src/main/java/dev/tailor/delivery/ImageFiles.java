@@ -1,11 +1,16 @@
 package dev.tailor.delivery;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
 
+import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -23,8 +28,13 @@ import dev.tailor.store.Digest;
 @Component
 class ImageFiles {
 
-    /** An image as the server needs it to answer: its size and, when the store is local, its file. */
-    record Image(Digest digest, long size, Path file, String etag, String reprDigest) {
+    /**
+     * An image as the server needs it to answer: its size, its media type and, when the store is local, its file.
+     * Every build output shares one key space; the type comes from the first bytes: a WebAssembly module
+     * ({@code \0asm}) is {@code application/wasm}, so browsers and Node can stream-compile it, and anything else
+     * (ELF images and Linux executables) is an octet stream.
+     */
+    record Image(Digest digest, long size, Path file, String etag, String reprDigest, MediaType mediaType) {
         Optional<Path> localFile() {
             return Optional.ofNullable(file);
         }
@@ -74,9 +84,21 @@ class ImageFiles {
         }
         Path file = store.localFile(key).orElse(null);
         Image image = new Image(digest, info.get().size(), file, "\"" + digest + "\"",
-                "sha-256=:" + Base64.getEncoder().encodeToString(HexFormat.of().parseHex(digest.hex())) + ":");
+                "sha-256=:" + Base64.getEncoder().encodeToString(HexFormat.of().parseHex(digest.hex())) + ":",
+                mediaType(key));
         found.put(digest, image);
         return Optional.of(image);
+    }
+
+    private static final byte[] WASM_MAGIC = {0, 'a', 's', 'm'};
+    static final MediaType WASM = MediaType.parseMediaType("application/wasm");
+
+    private MediaType mediaType(String key) {
+        try (InputStream in = store.get(key).orElse(InputStream.nullInputStream())) {
+            return Arrays.equals(in.readNBytes(WASM_MAGIC.length), WASM_MAGIC) ? WASM : MediaType.APPLICATION_OCTET_STREAM;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + key, e);
+        }
     }
 
     /** For when a remembered file has vanished (an operator deleted it): look it up afresh next time. */

@@ -24,7 +24,7 @@ final class CompactParser {
         }
         String archName = s.substring(0, colon);
         Arch arch = Arch.parse(archName).orElseThrow(() -> FingerprintException.unknownArch("unknown architecture \""
-                + JsonFingerprintParser.clip(archName) + "\"; known: x86_64, i686, aarch64, armv7"));
+                + JsonFingerprintParser.clip(archName) + "\"; known: " + Arch.known()));
         String rest = s.substring(colon + 1).strip();
         List<String> names = rest.isEmpty() ? List.of() : List.of(rest.split("[,\\s]+"));
         return JsonFingerprintParser.fromNames(arch, names);

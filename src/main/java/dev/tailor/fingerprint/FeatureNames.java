@@ -120,8 +120,12 @@ public final class FeatureNames {
             case I686 -> I686;
             case AARCH64 -> AARCH64_SET;
             case ARMV7 -> ARMV7;
+            case WASM32 -> WASM32;
         };
     }
+
+    /** What a WebAssembly engine may offer beyond the MVP, in the names of clang's -m flags. */
+    private static final Set<String> WASM32 = Set.of("simd128");
 
     private static final Set<String> AARCH64_SET;
 
@@ -154,6 +158,7 @@ public final class FeatureNames {
             case X86_64, I686 -> X86_ALIASES;
             case AARCH64 -> AARCH64_ALIASES;
             case ARMV7 -> ARMV7_ALIASES;
+            case WASM32 -> Map.of("simd", List.of("simd128"));
         };
         List<String> mapped = aliases.get(n);
         if (mapped == null) {

@@ -68,7 +68,7 @@ public final class FingerprintParser {
             return Optional.empty();
         }
         return Optional.of(Arch.parse(hint).orElseThrow(() -> FingerprintException.unknownArch(
-                "unknown architecture \"" + JsonFingerprintParser.clip(hint) + "\"; known: x86_64, i686, aarch64, armv7")));
+                "unknown architecture \"" + JsonFingerprintParser.clip(hint) + "\"; known: " + Arch.known())));
     }
 
     /** Fingerprints are text; NUL bytes, control characters or bad UTF-8 mean someone sent a binary. */

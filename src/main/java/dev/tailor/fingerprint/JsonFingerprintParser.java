@@ -50,7 +50,7 @@ final class JsonFingerprintParser {
         }
         Arch arch = archNode != null && archNode.isString() ? Arch.parse(archNode.asString())
                 .orElseThrow(() -> FingerprintException.unknownArch("unknown architecture \""
-                        + clip(archNode.asString()) + "\"; known: x86_64, i686, aarch64, armv7")) : hint.get();
+                        + clip(archNode.asString()) + "\"; known: " + Arch.known())) : hint.get();
         if (root.has("features")) {
             return identified(features(arch, root.get("features")), root);
         }

@@ -13,7 +13,9 @@ public enum Arch {
     X86_64("x86_64", "amd64", "x86-64", "x64"),
     I686("i686", "i386", "i486", "i586", "x86"),
     AARCH64("aarch64", "arm64", "armv8"),
-    ARMV7("armv7", "armv7l", "armhf", "arm", "armv7a");
+    ARMV7("armv7", "armv7l", "armhf", "arm", "armv7a"),
+    /** WebAssembly: a portable module rather than a machine, built only for apps whose manifest lists it. */
+    WASM32("wasm32", "wasm");
 
     private final String id;
     private final List<String> aliases;
@@ -40,6 +42,16 @@ public enum Arch {
         }
         String n = name.trim().toLowerCase(Locale.ROOT);
         return Arrays.stream(values()).filter(a -> a.id.equals(n) || a.aliases.contains(n)).findFirst();
+    }
+
+    /** Every canonical name, for messages: "x86_64, i686, aarch64, armv7, wasm32". */
+    public static String known() {
+        return String.join(", ", Arrays.stream(values()).map(Arch::id).toList());
+    }
+
+    /** True for real CPUs (whose builds boot as images); false for WebAssembly. */
+    public boolean isMachine() {
+        return this != WASM32;
     }
 
     @Override

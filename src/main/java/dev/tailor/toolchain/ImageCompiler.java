@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -49,7 +50,7 @@ public final class ImageCompiler implements AutoCloseable {
     private final ConcurrentMap<String, CompletableFuture<RuntimeObjects>> runtimes = new ConcurrentHashMap<>();
     private volatile RuntimeSources sources;
     private volatile String toolVersions;
-    private final ConcurrentMap<Target, String> toolchainIds = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Map.Entry<Target, Flavor>, String> toolchainIds = new ConcurrentHashMap<>();
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /** @param log the compile transcript when this build compiled the runtime, else a line saying where it was cached */
@@ -116,15 +117,25 @@ public final class ImageCompiler implements AutoCloseable {
      * and cflags). Changing any of them names new images instead of silently changing old ones.
      */
     public String toolchainId(Target target) {
-        return toolchainIds.computeIfAbsent(target, this::computeToolchainId);
+        return toolchainId(target, Flavor.IMAGE);
     }
 
-    private String computeToolchainId(Target target) {
+    /** The toolchain id of a flavor; the flavor's toolchain description is part of it. */
+    public String toolchainId(Target target, Flavor flavor) {
+        return toolchainIds.computeIfAbsent(Map.entry(target, flavor), k -> computeToolchainId(target, flavor));
+    }
+
+    /** True when the target's architecture can be built in this flavor (wasm32 has no Linux executable). */
+    public boolean supports(Target target, Flavor flavor) {
+        return toolchains.find(target.arch(), flavor).isPresent();
+    }
+
+    private String computeToolchainId(Target target, Flavor flavor) {
         MessageDigest md = Digests.sha256();
         Digests.update(md, "tailor-toolchain-v1");
         Digests.update(md, toolVersions());
         Digests.update(md, sources().digest());
-        Digests.update(md, JSON.writeValueAsString(toolchains.forArch(target.arch()).buildInputs()));
+        Digests.update(md, JSON.writeValueAsString(toolchains.forArch(target.arch(), flavor).buildInputs()));
         // Of the catalog entry, only what reaches the image: a reworded description or another test CPU model
         // must not rename every image built for the target.
         Digests.update(md, JSON.writeValueAsString(List.of(target.id(), target.arch().id(), target.cflags())));
@@ -141,7 +152,11 @@ public final class ImageCompiler implements AutoCloseable {
     }
 
     public CompileResult compile(CompileRequest request, Target target, Path workDir) {
-        return compile(request, target, workDir, runner);
+        return compile(request, target, Flavor.IMAGE, workDir, runner);
+    }
+
+    public CompileResult compile(CompileRequest request, Target target, Flavor flavor, Path workDir) {
+        return compile(request, target, flavor, workDir, runner);
     }
 
     /**
@@ -150,9 +165,10 @@ public final class ImageCompiler implements AutoCloseable {
      * runtime, which is Tailor's own code compiled once into the shared cache, still goes through this compiler's
      * runner: a sandbox for one bundle must not be able to write the cache every later build links.
      */
-    public CompileResult compile(CompileRequest request, Target target, Path workDir, CommandRunner bundleRunner) {
+    public CompileResult compile(CompileRequest request, Target target, Flavor flavor, Path workDir,
+                                 CommandRunner bundleRunner) {
         long start = System.nanoTime();
-        Toolchain tc = toolchains.forArch(target.arch());
+        Toolchain tc = toolchains.forArch(target.arch(), flavor);
         RuntimeSources rt = sources();
         Path work = workDir.toAbsolutePath().normalize();
         try {
@@ -162,7 +178,7 @@ public final class ImageCompiler implements AutoCloseable {
         }
 
         // The runtime (usually cached), the per-build unit and the app's sources all compile at once.
-        CompletableFuture<RuntimeObjects> runtime = runtime(tc, target, rt);
+        CompletableFuture<RuntimeObjects> runtime = runtime(tc, target, flavor, rt);
         List<String> appFlags = appFlags(tc, target, request);
         List<Unit> units = new ArrayList<>(perBuildUnits(request, target, tc, rt, work));
         units.addAll(appUnits(request, appFlags, tc, rt, work));
@@ -193,10 +209,13 @@ public final class ImageCompiler implements AutoCloseable {
         Duration compileTime = Duration.ofNanos(System.nanoTime() - start);
 
         long linkStart = System.nanoTime();
-        String image = "image.elf";
-        List<String> link = new ArrayList<>(List.of("ld.lld"));
+        String image = tc.output();
+        List<String> link = new ArrayList<>(List.of(tc.linker()));
         link.addAll(tc.ldflags());
-        link.addAll(List.of("-T", rt.root().resolve(tc.linkerScript()).toString(), "-o", image));
+        if (tc.linkerScript() != null) {
+            link.addAll(List.of("-T", rt.root().resolve(tc.linkerScript()).toString()));
+        }
+        link.addAll(List.of("-o", image));
         rto.objects().forEach(o -> link.add(o.toString()));
         units.forEach(u -> link.add(u.object()));
         Step linked = new Step(List.copyOf(link), bundleRunner.run(link, work, COMMAND_TIMEOUT));
@@ -206,7 +225,7 @@ public final class ImageCompiler implements AutoCloseable {
                     log.toString());
         }
         Duration linkTime = Duration.ofNanos(System.nanoTime() - linkStart);
-        return new CompileResult(work.resolve(image), log.toString(), appFlags, toolchainId(target), rto.cached(),
+        return new CompileResult(work.resolve(image), log.toString(), appFlags, toolchainId(target, flavor), rto.cached(),
                 rto.time(), compileTime, linkTime);
     }
 
@@ -306,9 +325,9 @@ public final class ImageCompiler implements AutoCloseable {
     }
 
     /** The runtime's objects for this target, compiled at most once per process and once per cache directory. */
-    private CompletableFuture<RuntimeObjects> runtime(Toolchain tc, Target target, RuntimeSources rt) {
-        String id = toolchainId(target).substring("sha256:".length());
-        Path dir = cacheDir.resolve("runtime").resolve(target.id() + "-" + id.substring(0, 32));
+    private CompletableFuture<RuntimeObjects> runtime(Toolchain tc, Target target, Flavor flavor, RuntimeSources rt) {
+        String id = toolchainId(target, flavor).substring("sha256:".length());
+        Path dir = cacheDir.resolve("runtime").resolve(target.id() + "-" + flavor.id() + "-" + id.substring(0, 32));
         List<String> names = new ArrayList<>();
         List<String> srcs = new ArrayList<>();
         List<Boolean> tuned = new ArrayList<>();

@@ -19,8 +19,12 @@ import dev.tailor.target.TargetCatalog;
  */
 public final class PublishedToolchains {
 
-    /** One architecture's targets and their toolchain ids, as published by a worker. */
-    record Published(String arch, Map<String, String> toolchains, Instant publishedAt) {
+    /**
+     * One architecture's targets and their toolchain ids, as published by a worker: {@code toolchains} for images,
+     * {@code flavors} for the other flavors (absent in documents written before flavors existed).
+     */
+    record Published(String arch, Map<String, String> toolchains, Instant publishedAt,
+                     Map<String, Map<String, String>> flavors) {
     }
 
     private final Documents documents;
@@ -37,10 +41,16 @@ public final class PublishedToolchains {
     public void publish(Set<Arch> archs, TargetCatalog catalog, ImageCompiler compiler) {
         for (Arch arch : archs) {
             Map<String, String> ids = new TreeMap<>();
+            Map<String, Map<String, String>> flavors = new TreeMap<>();
             for (Target t : catalog.forArch(arch)) {
                 ids.put(t.id(), compiler.toolchainId(t));
+                for (Flavor f : Flavor.values()) {
+                    if (f != Flavor.IMAGE && compiler.supports(t, f)) {
+                        flavors.computeIfAbsent(f.id(), k -> new TreeMap<>()).put(t.id(), compiler.toolchainId(t, f));
+                    }
+                }
             }
-            documents.write(key(arch), new Published(arch.id(), ids, Instant.now()));
+            documents.write(key(arch), new Published(arch.id(), ids, Instant.now(), flavors));
         }
     }
 
@@ -48,8 +58,18 @@ public final class PublishedToolchains {
      * @throws NoWorkerException when no worker for the target's architecture has published yet
      */
     public String toolchainId(Target target) {
+        return toolchainId(target, Flavor.IMAGE);
+    }
+
+    /**
+     * @throws NoWorkerException when no worker for the target's architecture has published its toolchain for the
+     *                           flavor yet
+     */
+    public String toolchainId(Target target, Flavor flavor) {
         return documents.read(key(target.arch()), Published.class)
-                .map(p -> p.toolchains().get(target.id()))
+                .map(p -> flavor == Flavor.IMAGE ? p.toolchains()
+                        : p.flavors() == null ? null : p.flavors().get(flavor.id()))
+                .map(ids -> ids.get(target.id()))
                 .orElseThrow(() -> new NoWorkerException(target));
     }
 

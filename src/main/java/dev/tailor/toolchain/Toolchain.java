@@ -6,10 +6,13 @@ import java.util.Objects;
 import dev.tailor.target.Arch;
 
 /**
- * How one architecture's images are compiled, linked and booted, as read from
- * {@code compiler-workers/toolchains.json} with the shared part already merged in. Paths are relative to the
+ * How one architecture's builds of one flavor are compiled, linked and booted, as read from
+ * {@code compiler-workers/toolchains.json} with the shared parts already merged in. Paths are relative to the
  * {@code compiler-workers} directory.
  *
+ * @param linker          the linker command ({@code ld.lld}, {@code wasm-ld}); its flags are {@code ldflags}
+ * @param linkerScript    null where the linker's own layout serves (Linux executables, wasm modules)
+ * @param output          the output's file name in the work directory ({@code image.elf}, {@code image.wasm})
  * @param cflags          flags for every compile (runtime and app), before any target flags
  * @param plainCflags     instead of target flags, for runtime code that must run on every CPU of the architecture
  * @param runtimeCflags   optimisation and warnings for the runtime, which does not follow the app's choice
@@ -17,12 +20,13 @@ import dev.tailor.target.Arch;
  * @param tunedSources    runtime sources compiled with the target's flags (string and memory functions, printf)
  * @param perBuildSources runtime sources compiled for every image, with that build's -D values
  */
-public record Toolchain(Arch arch, String triple, List<String> cflags, List<String> plainCflags,
-                        List<String> runtimeCflags, String includeDir, String linkerScript, List<String> ldflags,
+public record Toolchain(Arch arch, Flavor flavor, String triple, List<String> cflags, List<String> plainCflags,
+                        List<String> runtimeCflags, String includeDir, String linker, String linkerScript, String output, List<String> ldflags,
                         List<String> plainSources, List<String> tunedSources, List<String> perBuildSources,
                         QemuMachine qemu) {
 
-    /** How to boot this architecture's images under QEMU, for tests and for devices simulated in CI. */
+    /** How to boot this architecture's images under QEMU, for tests and for devices simulated in CI; null where
+     * the output is not a machine image (a Linux executable, a wasm module). */
     public record QemuMachine(String binary, List<String> args, ExitDevice exit) {
         public QemuMachine {
             Objects.requireNonNull(binary, "binary");
@@ -44,15 +48,17 @@ public record Toolchain(Arch arch, String triple, List<String> cflags, List<Stri
      * say how tests boot it.
      */
     public List<Object> buildInputs() {
-        return List.of(arch.id(), triple, cflags, plainCflags, runtimeCflags, includeDir, linkerScript, ldflags,
-                plainSources, tunedSources, perBuildSources);
+        return java.util.Arrays.asList(arch.id(), flavor.id(), triple, cflags, plainCflags, runtimeCflags, includeDir,
+                linker, linkerScript, output, ldflags, plainSources, tunedSources, perBuildSources);
     }
 
     public Toolchain {
         Objects.requireNonNull(arch, "arch");
+        Objects.requireNonNull(flavor, "flavor");
         Objects.requireNonNull(triple, "triple");
         Objects.requireNonNull(includeDir, "includeDir");
-        Objects.requireNonNull(linkerScript, "linkerScript");
+        Objects.requireNonNull(linker, "linker");
+        Objects.requireNonNull(output, "output");
         cflags = List.copyOf(cflags);
         plainCflags = List.copyOf(plainCflags);
         runtimeCflags = List.copyOf(runtimeCflags);
@@ -60,6 +66,5 @@ public record Toolchain(Arch arch, String triple, List<String> cflags, List<Stri
         plainSources = List.copyOf(plainSources);
         tunedSources = List.copyOf(tunedSources);
         perBuildSources = List.copyOf(perBuildSources);
-        Objects.requireNonNull(qemu, "qemu");
     }
 }

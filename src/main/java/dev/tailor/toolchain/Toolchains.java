@@ -8,34 +8,43 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 import dev.tailor.target.Arch;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The per-architecture toolchain descriptions, read from {@code compiler-workers/toolchains.json}. */
+/** The per-architecture, per-flavor toolchain descriptions, read from {@code compiler-workers/toolchains.json}. */
 public final class Toolchains {
 
     public static final String RESOURCE = "compiler-workers/toolchains.json";
+    private static final String DEFAULT_LINKER = "ld.lld";
 
-    private final Map<Arch, Toolchain> byArch;
+    private final Map<Arch, Map<Flavor, Toolchain>> byArch;
 
-    record Shared(List<String> cflags, List<String> runtimeCflags, String includeDir, List<String> ldflags,
+    record Shared(List<String> cflags, List<String> runtimeCflags, String includeDir, Map<String, List<String>> ldflags,
                   List<String> plainSources, List<String> tunedSources, List<String> perBuildSources) {
     }
 
     record Qemu(String binary, List<String> args, String exit) {
     }
 
-    record ArchEntry(String triple, List<String> cflags, List<String> plainCflags, String linkerScript,
-                     List<String> ldflags, List<String> plainSources, List<String> tunedSources, Qemu qemu) {
+    /** One architecture's entry of a flavor; a flavor's shared part has the same shape, with only some fields. */
+    record Entry(String triple, String linker, String output, List<String> cflags, List<String> plainCflags,
+                 String linkerScript, List<String> ldflags, List<String> plainSources, List<String> tunedSources,
+                 Qemu qemu) {
     }
 
-    record File(Shared shared, Map<String, ArchEntry> archs) {
+    record FlavorSection(Entry shared, Map<String, Entry> archs) {
     }
 
-    public Toolchains(Map<Arch, Toolchain> byArch) {
-        this.byArch = Map.copyOf(byArch);
+    record File(Shared shared, Map<String, Entry> archs, FlavorSection linux) {
+    }
+
+    public Toolchains(Map<Arch, Map<Flavor, Toolchain>> byArch) {
+        Map<Arch, Map<Flavor, Toolchain>> copy = new EnumMap<>(Arch.class);
+        byArch.forEach((a, m) -> copy.put(a, Map.copyOf(m)));
+        this.byArch = Map.copyOf(copy);
     }
 
     public static Toolchains load() {
@@ -51,31 +60,58 @@ public final class Toolchains {
 
     static Toolchains parse(InputStream in) {
         File file = JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build().readValue(in, File.class);
-        Shared s = file.shared();
-        Map<Arch, Toolchain> map = new EnumMap<>(Arch.class);
-        file.archs().forEach((name, e) -> {
-            Arch arch = Arch.parse(name).orElseThrow(() -> new IllegalArgumentException("bad arch " + name));
-            Toolchain.ExitDevice exit = Toolchain.ExitDevice.valueOf(
-                    e.qemu().exit().replace('-', '_').toUpperCase(Locale.ROOT));
-            map.put(arch, new Toolchain(arch, e.triple(), concat(s.cflags(), e.cflags()), e.plainCflags(),
-                    s.runtimeCflags(), s.includeDir(), e.linkerScript(), concat(s.ldflags(), e.ldflags()),
-                    concat(s.plainSources(), e.plainSources()), concat(s.tunedSources(), e.tunedSources()),
-                    s.perBuildSources(), new Toolchain.QemuMachine(e.qemu().binary(), e.qemu().args(), exit)));
-        });
+        Map<Arch, Map<Flavor, Toolchain>> map = new EnumMap<>(Arch.class);
+        Entry none = new Entry(null, null, null, null, null, null, null, null, null, null);
+        file.archs().forEach((name, e) -> map.computeIfAbsent(arch(name), a -> new EnumMap<>(Flavor.class))
+                .put(Flavor.IMAGE, toolchain(arch(name), Flavor.IMAGE, file.shared(), none, e)));
+        if (file.linux() != null) {
+            Entry flavorShared = file.linux().shared() == null ? none : file.linux().shared();
+            file.linux().archs().forEach((name, e) -> map.computeIfAbsent(arch(name), a -> new EnumMap<>(Flavor.class))
+                    .put(Flavor.LINUX, toolchain(arch(name), Flavor.LINUX, file.shared(), flavorShared, e)));
+        }
         return new Toolchains(map);
     }
 
-    private static List<String> concat(List<String> a, List<String> b) {
-        List<String> all = new ArrayList<>(a == null ? List.of() : a);
-        all.addAll(b == null ? List.of() : b);
+    private static Arch arch(String name) {
+        return Arch.parse(name).orElseThrow(() -> new IllegalArgumentException("bad arch " + name));
+    }
+
+    /** Merges shared, then the flavor's shared part, then the entry's own. */
+    private static Toolchain toolchain(Arch arch, Flavor flavor, Shared s, Entry f, Entry e) {
+        String linker = e.linker() != null ? e.linker() : DEFAULT_LINKER;
+        List<String> linkerFlags = s.ldflags() == null ? List.of() : s.ldflags().getOrDefault(linker, List.of());
+        Toolchain.QemuMachine qemu = e.qemu() == null ? null : new Toolchain.QemuMachine(e.qemu().binary(),
+                e.qemu().args(), Toolchain.ExitDevice.valueOf(e.qemu().exit().replace('-', '_').toUpperCase(Locale.ROOT)));
+        return new Toolchain(arch, flavor, e.triple(), concat(s.cflags(), f.cflags(), e.cflags()), e.plainCflags(),
+                s.runtimeCflags(), s.includeDir(), linker, e.linkerScript(),
+                e.output() != null ? e.output() : "image.elf",
+                concat(linkerFlags, f.ldflags(), e.ldflags()),
+                concat(s.plainSources(), f.plainSources(), e.plainSources()),
+                concat(s.tunedSources(), f.tunedSources(), e.tunedSources()), s.perBuildSources(), qemu);
+    }
+
+    @SafeVarargs
+    private static List<String> concat(List<String>... parts) {
+        List<String> all = new ArrayList<>();
+        for (List<String> p : parts) {
+            if (p != null) {
+                all.addAll(p);
+            }
+        }
         return all;
     }
 
+    /** The image flavor's toolchain of an architecture. */
     public Toolchain forArch(Arch arch) {
-        Toolchain t = byArch.get(arch);
-        if (t == null) {
-            throw new IllegalArgumentException("no toolchain for " + arch);
-        }
-        return t;
+        return forArch(arch, Flavor.IMAGE);
+    }
+
+    public Toolchain forArch(Arch arch, Flavor flavor) {
+        return find(arch, flavor).orElseThrow(() -> new IllegalArgumentException("no " + flavor + " toolchain for " + arch));
+    }
+
+    /** Empty where the architecture has no such flavor (wasm32 has no Linux executable). */
+    public Optional<Toolchain> find(Arch arch, Flavor flavor) {
+        return Optional.ofNullable(byArch.getOrDefault(arch, Map.of()).get(flavor));
     }
 }

@@ -16,7 +16,7 @@ final class Diagnostics {
 
     private static final Pattern CLANG = Pattern.compile(
             "(?m)^(?<file>[^:\\n]+):(?<line>\\d+):(?:(?<col>\\d+):)? (?<sev>fatal error|error|warning|note): (?<msg>.*)$");
-    private static final Pattern LLD = Pattern.compile("(?m)^ld\\.lld: (?<sev>error|warning): (?<msg>.*)$");
+    private static final Pattern LLD = Pattern.compile("(?m)^(?:ld\\.lld|wasm-ld): (?<sev>error|warning): (?<msg>.*)$");
     static final int MAX = 100;
 
     private Diagnostics() {

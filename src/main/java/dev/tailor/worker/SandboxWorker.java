@@ -154,10 +154,15 @@ public final class SandboxWorker implements BuildExecutor {
     private BuildRecord build(BuildJob job, Instant started, Workspace workspace, BuildLog buildLog) throws BuildFailure {
         Target target = catalog.find(job.target())
                 .orElseThrow(() -> new BuildFailure("build.unknown_target", "This worker has no target " + job.target(), null));
-        if (!compiler.toolchainId(target).equals(job.toolchain())) {
+        if (!compiler.supports(target, job.flavor())) {
+            throw new BuildFailure("build.flavor_unsupported", "This worker cannot build " + target.id() + " as "
+                    + job.flavor(), null);
+        }
+        String toolchain = compiler.toolchainId(target, job.flavor());
+        if (!toolchain.equals(job.toolchain())) {
             // a worker with another compiler or runtime would store an image under a key that names other inputs
-            throw new BuildFailure("build.toolchain_mismatch", "This worker's toolchain for " + target.id() + " is "
-                    + compiler.toolchainId(target) + ", not " + job.toolchain(), null);
+            throw new BuildFailure("build.toolchain_mismatch", "This worker's toolchain for " + target.id() + " ("
+                    + job.flavor() + ") is " + toolchain + ", not " + job.toolchain(), null);
         }
         BundleDocument bundle = bundles.find(job.bundle()).orElseThrow(() -> new BuildFailure("build.bundle_missing",
                 "The bundle " + job.bundle() + " is not in the store", null));
@@ -180,7 +185,7 @@ public final class SandboxWorker implements BuildExecutor {
         SandboxedRunner runner = new SandboxedRunner(isolate, limits, workspace, buildLog::add);
         CompileResult compiled;
         try {
-            compiled = compiler.compile(request, target, out, runner);
+            compiled = compiler.compile(request, target, job.flavor(), out, runner);
         } catch (CompileFailedException e) {
             Optional<SandboxedRunner.Hit> hit = runner.hit();
             if (hit.isPresent()) {

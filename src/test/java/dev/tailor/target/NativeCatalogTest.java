@@ -85,6 +85,7 @@ class NativeCatalogTest {
                 case I686 -> "i686-unknown-none-elf";
                 case AARCH64 -> "aarch64-none-elf";
                 case ARMV7 -> "armv7a-none-eabihf";
+                case WASM32 -> "wasm32-unknown-unknown";
             };
             List<String> cmd = new ArrayList<>(List.of("clang", "--target=" + triple));
             cmd.addAll(t.cflags());

@@ -110,6 +110,12 @@ final class TestToolchain {
         }
     }
 
+    /** A request for a one-file app written from a string, with -D values. */
+    static CompileRequest single(String name, String source, Map<String, String> defines) {
+        return new CompileRequest(bundle(name, source), List.of("src/" + name + ".c"), List.of(), defines,
+                Optimize.SPEED, 64 * 1024, name, "test-" + name);
+    }
+
     static String disassemble(Path image, String... extra) {
         List<String> argv = new ArrayList<>(List.of("llvm-objdump", "-d", "--no-show-raw-insn"));
         argv.addAll(List.of(extra));

@@ -65,7 +65,7 @@ final class Rig implements AutoCloseable {
         worker = new SandboxWorker(records, store, bundles, CATALOG, compiler, signer, json, limits, true,
                 dataDir.resolve("work/builds"), 1);
         dispatcher = new InProcessDispatcher(worker, 2, 100);
-        builds = new Builds(records, dispatcher, bundles, CATALOG, compiler::toolchainId, metrics);
+        builds = new Builds(records, dispatcher, bundles, CATALOG, (t, f) -> compiler.toolchainId(t, f), metrics);
     }
 
     static Rig fresh(Path dataDir) {

@@ -136,8 +136,11 @@ class LinuxFlavorTest {
 
         long wall = System.nanoTime() - before;
         assertThat(run.exitCode()).as(run.console()).isZero();
-        assertThat(run.console()).containsPattern("elapsed 2\\d{7}\n");
-        assertThat(wall).as("the app's 20 ms are the host's").isGreaterThan(20_000_000L);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("elapsed (\\d+)\n").matcher(run.console());
+        assertThat(m.find()).as(run.console()).isTrue();
+        long elapsed = Long.parseLong(m.group(1));
+        // orderings, not timings: at least the 20 ms it waited for, at most the process's whole life on the host
+        assertThat(elapsed).isGreaterThanOrEqualTo(20_000_000L).isLessThan(wall);
     }
 
     /** An x86_64 app that makes one raw system call after printing, then says it survived. */

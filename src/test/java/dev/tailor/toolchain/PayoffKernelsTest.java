@@ -33,7 +33,7 @@ class PayoffKernelsTest {
             "aarch64-v8.0", "aarch64-v8.2-crypto", "armv7-vfpv3d16", "armv7-neon-vfpv4");
     private static final List<String> WASM = List.of("wasm32-mvp", "wasm32-simd128");
     /** Images of named CPUs whose crypto paths the level ladder does not reach (AES-NI, PCLMULQDQ), on their model. */
-    private static final java.util.Map<String, String> NAMED_IMAGES = java.util.Map.of("x86_64-haswell", "Haswell");
+    private static final java.util.Map<String, String> NAMED_IMAGES = java.util.Map.of("x86_64-skylake", "Skylake-Client");
 
     static Stream<Arguments> linuxAndWasm() {
         Set<String> host = PayoffKernels.hostFlags();

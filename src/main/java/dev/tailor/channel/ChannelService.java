@@ -8,15 +8,15 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
+import dev.tailor.problem.Problem;
 import dev.tailor.bundle.BundleDocument;
 import dev.tailor.bundle.BundleService;
 import dev.tailor.store.BlobInfo;
 import dev.tailor.store.Digest;
 import dev.tailor.store.Documents;
-import dev.tailor.web.ProblemException;
+import dev.tailor.problem.TailorException;
 
 /**
  * Moves channels. Releases of one channel are serialised within the process so that history is never lost to a
@@ -40,9 +40,7 @@ public class ChannelService {
     }
 
     public ChannelDocument release(String app, String channel, Digest bundle, String by) {
-        BundleDocument target = bundles.find(app, bundle).orElseThrow(() -> new ProblemException(
-                HttpStatus.UNPROCESSABLE_CONTENT, "channel.unknown_bundle",
-                "App '" + app + "' has no bundle " + bundle + "; upload it first"));
+        BundleDocument target = bundles.find(app, bundle).orElseThrow(() -> Problem.CHANNEL_UNKNOWN_BUNDLE.because("App '" + app + "' has no bundle " + bundle + "; upload it first"));
         String key = key(app, channel);
         ChannelDocument previous;
         ChannelDocument next;

@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
+import dev.tailor.problem.Problem;
+import dev.tailor.problem.TailorException;
 import dev.tailor.store.Documents;
 import dev.tailor.target.Arch;
 import dev.tailor.target.Target;
@@ -74,10 +76,11 @@ public final class PublishedToolchains {
     }
 
     /** No worker has announced a toolchain for the architecture: builds for it cannot be named, let alone run. */
-    public static final class NoWorkerException extends RuntimeException {
+    public static final class NoWorkerException extends TailorException {
         NoWorkerException(Target target) {
-            super("no worker serving " + target.arch().id() + " has published its toolchain for " + target.id()
-                    + " yet");
+            super(Problem.BUILD_NO_WORKER, "No build worker for this architecture has started yet; retry shortly.",
+                    "no worker serving " + target.arch().id() + " has published its toolchain for " + target.id()
+                            + " yet", null);
         }
     }
 }

@@ -259,7 +259,7 @@ public final class SandboxWorker implements BuildExecutor {
             return new CompileRequest(src, sources, m.include(), defines, Optimize.valueOf(m.optimize().name()),
                     m.heapBytes(), m.name(), job.key());
         } catch (IllegalArgumentException e) {
-            throw new BuildFailure("build.invalid_bundle", "The bundle cannot be built: " + e.getMessage(), null);
+            throw new BuildFailure("build.bad_bundle", "The bundle cannot be built: " + e.getMessage(), null);
         }
     }
 

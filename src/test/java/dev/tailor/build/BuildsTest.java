@@ -29,7 +29,7 @@ import dev.tailor.store.Documents;
 import dev.tailor.store.FileSystemBlobStore;
 import dev.tailor.target.Target;
 import dev.tailor.target.TargetCatalog;
-import dev.tailor.web.ProblemException;
+import dev.tailor.problem.TailorException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -195,7 +195,7 @@ class BuildsTest {
         assertThat(retried.status()).isEqualTo(BuildRecord.Status.SUCCEEDED);
         assertThat(retried.attempt()).isEqualTo(2);
         assertThat(executions).hasValue(2);
-        assertThatThrownBy(() -> builds.retry(first.key(), Priority.API)).isInstanceOfSatisfying(ProblemException.class,
+        assertThatThrownBy(() -> builds.retry(first.key(), Priority.API)).isInstanceOfSatisfying(TailorException.class,
                 e -> assertThat(e.code()).isEqualTo("build.not_failed"));
     }
 
@@ -218,12 +218,12 @@ class BuildsTest {
     @Test
     void unknownBundle_andUnsupportedArchitecture_areRefusedWithTheirCodes() {
         assertThatThrownBy(() -> builds.submit(new Digest("00".repeat(32)), X86, Priority.API))
-                .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.code()).isEqualTo("bundle.not_found"));
+                .isInstanceOfSatisfying(TailorException.class, e -> assertThat(e.code()).isEqualTo("bundle.not_found"));
         BundleDocument armOnly = TestBundles.ingest(bundles, "arm", Archives.of()
                 .file("tailor.yaml", "name: arm\nversion: 1.0.0\nsources: [src/*.c]\narchs: [aarch64]\n")
                 .file("src/main.c", "int main(void) { return 0; }\n"));
         assertThatThrownBy(() -> builds.submit(armOnly.digest(), X86, Priority.API))
-                .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.code()).isEqualTo("build.arch_unsupported"));
+                .isInstanceOfSatisfying(TailorException.class, e -> assertThat(e.code()).isEqualTo("build.arch_unsupported"));
         assertThat(executions).hasValue(0);
     }
 

@@ -166,6 +166,27 @@ public enum Problem {
         return new TailorException(this, detail);
     }
 
+    /**
+     * The catalogue as a Markdown table (code, status, meaning, earlier spellings), as the README and the OpenAPI
+     * description show it.
+     */
+    public static String markdownTable() {
+        StringBuilder t = new StringBuilder("| code | status | meaning |\n| --- | --- | --- |\n");
+        for (Problem p : values()) {
+            t.append("| `").append(p.code).append("` | ").append(p.status == 0 ? "in a build record" : p.status)
+                    .append(" | ").append(p.meaning.replace("|", "\\|"));
+            if (p.retryAfterSeconds > 0) {
+                t.append(" (`Retry-After: ").append(p.retryAfterSeconds).append("`)");
+            }
+            if (!p.earlierSpellings.isEmpty()) {
+                t.append("; earlier spellings, still sent by the endpoints that used them: `")
+                        .append(String.join("`, `", p.earlierSpellings)).append('`');
+            }
+            t.append(" |\n");
+        }
+        return t.toString();
+    }
+
     /** The catalogue entry of a code (or an earlier spelling of one). */
     public static java.util.Optional<Problem> of(String code) {
         for (Problem p : values()) {

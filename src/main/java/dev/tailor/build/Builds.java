@@ -58,7 +58,7 @@ public class Builds {
     private final TargetCatalog catalog;
     private final BiFunction<Target, Flavor, String> toolchainIds;
     private final BuildMetrics metrics;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
     private final ConcurrentMap<String, Flight> flights = new ConcurrentHashMap<>();
     private final Cache<String, BuildRecord> succeeded = Caffeine.newBuilder().maximumSize(100_000).build();
 
@@ -87,12 +87,13 @@ public class Builds {
 
     /** With one toolchain id per target, whatever the flavor (tests that never look at the toolchain). */
     public Builds(BuildRecords records, BuildDispatcher dispatcher, BundleService bundles, TargetCatalog catalog,
-                  Function<Target, String> toolchainIds, BuildMetrics metrics) {
-        this(records, dispatcher, bundles, catalog, (t, f) -> toolchainIds.apply(t), metrics);
+                  Function<Target, String> toolchainIds, BuildMetrics metrics, Clock clock) {
+        this(records, dispatcher, bundles, catalog, (t, f) -> toolchainIds.apply(t), metrics, clock);
     }
 
     public Builds(BuildRecords records, BuildDispatcher dispatcher, BundleService bundles, TargetCatalog catalog,
-                  BiFunction<Target, Flavor, String> toolchainIds, BuildMetrics metrics) {
+                  BiFunction<Target, Flavor, String> toolchainIds, BuildMetrics metrics, Clock clock) {
+        this.clock = clock;
         this.catalog = catalog;
         this.records = records;
         this.dispatcher = dispatcher;

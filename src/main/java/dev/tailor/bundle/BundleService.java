@@ -34,9 +34,10 @@ public class BundleService {
     private final Documents documents;
     private final BundleNormalizer normalizer;
     private final Path work;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
 
-    public BundleService(Documents documents, BundleLimits limits, DataDir dataDir) {
+    public BundleService(Documents documents, BundleLimits limits, DataDir dataDir, Clock clock) {
+        this.clock = clock;
         this.documents = documents;
         this.normalizer = new BundleNormalizer(limits);
         this.work = dataDir.path().resolve("work/ingest");

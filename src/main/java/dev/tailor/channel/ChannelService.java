@@ -30,10 +30,11 @@ public class ChannelService {
     private final Documents documents;
     private final BundleService bundles;
     private final ApplicationEventPublisher events;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
     private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
 
-    ChannelService(Documents documents, BundleService bundles, ApplicationEventPublisher events) {
+    ChannelService(Documents documents, BundleService bundles, ApplicationEventPublisher events, Clock clock) {
+        this.clock = clock;
         this.documents = documents;
         this.bundles = bundles;
         this.events = events;

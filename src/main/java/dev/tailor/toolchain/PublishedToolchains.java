@@ -1,5 +1,6 @@
 package dev.tailor.toolchain;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
@@ -30,9 +31,11 @@ public final class PublishedToolchains {
     }
 
     private final Documents documents;
+    private final Clock clock;
 
-    public PublishedToolchains(Documents documents) {
+    public PublishedToolchains(Documents documents, Clock clock) {
         this.documents = documents;
+        this.clock = clock;
     }
 
     static String key(Arch arch) {
@@ -52,7 +55,7 @@ public final class PublishedToolchains {
                     }
                 }
             }
-            documents.write(key(arch), new Published(arch.id(), ids, Instant.now(), flavors));
+            documents.write(key(arch), new Published(arch.id(), ids, clock.instant(), flavors));
         }
     }
 

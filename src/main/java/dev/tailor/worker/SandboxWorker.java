@@ -69,7 +69,7 @@ public final class SandboxWorker implements BuildExecutor {
     private final SandboxLimits limits;
     private final boolean isolate;
     private final Workspaces workspaces;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
     /** Store writes of one build run side by side: they only wait for the disk. */
     private final ExecutorService writers = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "build-store-writer");
@@ -100,7 +100,8 @@ public final class SandboxWorker implements BuildExecutor {
      */
     public SandboxWorker(BuildRecords records, BlobStore store, BundleService bundles, TargetCatalog catalog,
                          ImageCompiler compiler, Signer signer, ObjectMapper json, SandboxLimits limits,
-                         boolean isolate, Path workRoot, int ready) {
+                         boolean isolate, Path workRoot, int ready, Clock clock) {
+        this.clock = clock;
         this.records = records;
         this.store = store;
         this.bundles = bundles;

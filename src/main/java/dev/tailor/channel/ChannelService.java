@@ -16,6 +16,7 @@ import dev.tailor.bundle.BundleService;
 import dev.tailor.store.BlobInfo;
 import dev.tailor.store.Digest;
 import dev.tailor.store.Documents;
+import dev.tailor.store.Layout;
 import dev.tailor.problem.TailorException;
 
 /**
@@ -42,7 +43,7 @@ public class ChannelService {
 
     public ChannelDocument release(String app, String channel, Digest bundle, String by) {
         BundleDocument target = bundles.find(app, bundle).orElseThrow(() -> Problem.CHANNEL_UNKNOWN_BUNDLE.because("App '" + app + "' has no bundle " + bundle + "; upload it first"));
-        String key = key(app, channel);
+        String key = Layout.channel(app, channel);
         ChannelDocument previous;
         ChannelDocument next;
         synchronized (locks.computeIfAbsent(key, k -> new Object())) {
@@ -61,20 +62,17 @@ public class ChannelService {
     }
 
     public Optional<ChannelDocument> find(String app, String channel) {
-        return documents.read(key(app, channel), ChannelDocument.class);
+        return documents.read(Layout.channel(app, channel), ChannelDocument.class);
     }
 
     /** The channel if it is in memory now, without touching the store: for the event loop's fast paths. */
     public Optional<ChannelDocument> cached(String app, String channel) {
-        return documents.cached(key(app, channel), ChannelDocument.class);
+        return documents.cached(Layout.channel(app, channel), ChannelDocument.class);
     }
 
     public List<ChannelDocument> list(String app) {
-        return documents.store().list("meta/channels/" + app + "/").stream().map(BlobInfo::key)
+        return documents.store().list(Layout.channels(app)).stream().map(BlobInfo::key)
                 .map(k -> documents.read(k, ChannelDocument.class)).flatMap(Optional::stream).toList();
     }
 
-    private static String key(String app, String channel) {
-        return "meta/channels/" + app + "/" + channel + ".json";
-    }
 }

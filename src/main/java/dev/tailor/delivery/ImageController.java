@@ -24,6 +24,7 @@ import org.springframework.web.server.ServerWebExchange;
 import dev.tailor.problem.Problem;
 import dev.tailor.store.BlobStore;
 import dev.tailor.store.Digest;
+import dev.tailor.store.Layout;
 import dev.tailor.problem.TailorException;
 import dev.tailor.web.ProblemException;
 import io.micrometer.core.instrument.Counter;
@@ -66,7 +67,7 @@ class ImageController {
     Mono<Void> image(@PathVariable String name, ServerWebExchange exchange) {
         if (name.endsWith(".sig")) {
             Digest digest = digest(name.substring(0, name.length() - 4));
-            return sidecar(digest, ImageFiles.signatureKey(digest), Problem.SIGNATURE_NOT_FOUND,
+            return sidecar(digest, Layout.signature(digest), Problem.SIGNATURE_NOT_FOUND,
                     MediaType.APPLICATION_OCTET_STREAM, exchange);
         }
         Digest digest = digest(name);
@@ -80,7 +81,7 @@ class ImageController {
     @GetMapping("/v1/images/sha256/{hex}/provenance")
     Mono<Void> provenance(@PathVariable String hex, ServerWebExchange exchange) {
         Digest digest = digest(hex);
-        return sidecar(digest, ImageFiles.provenanceKey(digest), Problem.PROVENANCE_NOT_FOUND, MediaType.APPLICATION_JSON,
+        return sidecar(digest, Layout.provenance(digest), Problem.PROVENANCE_NOT_FOUND, MediaType.APPLICATION_JSON,
                 exchange);
     }
 
@@ -88,7 +89,7 @@ class ImageController {
         ServerHttpRequest request = exchange.getRequest();
         ServerHttpResponse response = exchange.getResponse();
         HttpHeaders in = request.getHeaders();
-        var elsewhere = files.store().publicUrl(ImageFiles.imageKey(image.digest()));
+        var elsewhere = files.store().publicUrl(Layout.image(image.digest()));
         if (elsewhere.isPresent()) {
             // The store serves its objects itself (tailor.store.s3.public-base-url): send devices and edges there.
             // Where an image lives never changes, so the redirect is as immutable as the image.
@@ -148,7 +149,7 @@ class ImageController {
                     .doOnError(e -> files.forget(image.digest()));
         }
         BlobStore store = files.store();
-        String key = ImageFiles.imageKey(image.digest());
+        String key = Layout.image(image.digest());
         Flux<DataBuffer> body = DataBufferUtils.readInputStream(() -> {
             InputStream stream = store.get(key).orElseThrow(() -> new UncheckedIOException(
                     new java.io.FileNotFoundException(key)));
@@ -181,7 +182,7 @@ class ImageController {
         return Mono.fromCallable(() -> {
             Optional<InputStream> stream = store.get(key);
             if (stream.isEmpty()) {
-                throw store.head(ImageFiles.imageKey(image)).isEmpty() ? imageNotFound(image)
+                throw store.head(Layout.image(image)).isEmpty() ? imageNotFound(image)
                         : missing.because("No " + missing.code().substring(0, missing.code().indexOf('.'))
                                 + " is stored for image " + image + ".");
             }

@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import dev.tailor.problem.Problem;
 import dev.tailor.problem.TailorException;
 import dev.tailor.store.Documents;
+import dev.tailor.store.Layout;
 import dev.tailor.target.Arch;
 import dev.tailor.target.Target;
 import dev.tailor.target.TargetCatalog;
@@ -39,7 +40,7 @@ public final class PublishedToolchains {
     }
 
     static String key(Arch arch) {
-        return "meta/toolchains/" + arch.id() + ".json";
+        return Layout.toolchains(arch.id());
     }
 
     /** Called by a worker at start, for the architectures it serves. */

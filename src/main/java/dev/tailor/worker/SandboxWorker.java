@@ -38,6 +38,7 @@ import dev.tailor.bundle.Manifest;
 import dev.tailor.signing.Signer;
 import dev.tailor.store.BlobStore;
 import dev.tailor.store.Digest;
+import dev.tailor.store.Layout;
 import dev.tailor.target.Target;
 import dev.tailor.target.TargetCatalog;
 import dev.tailor.toolchain.CompileFailedException;
@@ -214,16 +215,16 @@ public final class SandboxWorker implements BuildExecutor {
         // signature: the three are stored at once (each write waits for its fsync), all before (in execute) the
         // record, so a record claiming success always finds its image. The first write of an image key wins, and
         // equal inputs give equal bytes anyway.
-        CompletableFuture<Void> imageWrite = write(BuildRecords.imageKey(digest), () -> image);
+        CompletableFuture<Void> imageWrite = write(Layout.image(digest), () -> image);
         BuildRecord.Image img = BuildRecord.Image.of(digest, image.length);
         BuildRecord ok = BuildRecord.succeeded(job, started, compiledAt, img, compiled.appFlags());
         Provenance p = new Provenance("https://tailor.dev/provenance/v1", img, job.key(), job.bundle(), job.app(),
                 job.target(), job.arch(), job.toolchain(), compiled.appFlags(), started, compiledAt, ok.durationMs(),
                 signer.keyId());
-        CompletableFuture<Void> provenanceWrite = write(BuildRecords.provenanceKey(digest),
+        CompletableFuture<Void> provenanceWrite = write(Layout.provenance(digest),
                 () -> signer.envelope(Signer.PROVENANCE_TYPE, json.writeValueAsBytes(p)));
         byte[] signature = signer.sign(image);
-        CompletableFuture<Void> signatureWrite = write(BuildRecords.signatureKey(digest), () -> signature);
+        CompletableFuture<Void> signatureWrite = write(Layout.signature(digest), () -> signature);
         buildLog.add("# image " + digest + " (" + image.length + " bytes), signed by key " + signer.keyId() + ", "
                 + ok.durationMs() + " ms");
         join(CompletableFuture.allOf(imageWrite, signatureWrite, provenanceWrite));

@@ -22,9 +22,10 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.stereotype.Component;
 
+import dev.tailor.problem.Problem;
 import dev.tailor.store.DataDir;
 import dev.tailor.store.Digest;
-import dev.tailor.web.ProblemException;
+import dev.tailor.problem.TailorException;
 
 /**
  * Checks bearer tokens on write endpoints. Tokens are looked up by their sha256, so the process never holds a
@@ -57,12 +58,10 @@ public class Access {
     public Caller require(ServerHttpRequest request, Role role, String app) {
         Caller caller = authenticate(request);
         if (!caller.hasRole(role)) {
-            throw new ProblemException(HttpStatus.FORBIDDEN, "auth.forbidden_role",
-                    "This token lacks the '" + role.name().toLowerCase(Locale.ROOT) + "' role");
+            throw Problem.AUTH_FORBIDDEN_ROLE.because("This token lacks the '" + role.name().toLowerCase(Locale.ROOT) + "' role");
         }
         if (app != null && !caller.mayTouch(app)) {
-            throw new ProblemException(HttpStatus.FORBIDDEN, "auth.forbidden_app",
-                    "This token may not act on the app '" + app + "'");
+            throw Problem.AUTH_FORBIDDEN_APP.because("This token may not act on the app '" + app + "'");
         }
         return caller;
     }
@@ -71,8 +70,7 @@ public class Access {
     public Caller requireApp(ServerHttpRequest request, String app) {
         Caller caller = authenticate(request);
         if (app != null && !caller.mayTouch(app)) {
-            throw new ProblemException(HttpStatus.FORBIDDEN, "auth.forbidden_app",
-                    "This token may not act on the app '" + app + "'");
+            throw Problem.AUTH_FORBIDDEN_APP.because("This token may not act on the app '" + app + "'");
         }
         return caller;
     }
@@ -80,26 +78,20 @@ public class Access {
     public Caller authenticate(ServerHttpRequest request) {
         String header = request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
         if (header == null || header.isBlank()) {
-            throw unauthorized("auth.missing_token", "This endpoint needs 'Authorization: Bearer <token>'");
+            throw Problem.AUTH_MISSING_TOKEN.because("This endpoint needs 'Authorization: Bearer <token>'");
         }
         if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() > 512) {
-            throw unauthorized("auth.invalid_token", "The Authorization header must be 'Bearer <token>'");
+            throw Problem.AUTH_INVALID_TOKEN.because("The Authorization header must be 'Bearer <token>'");
         }
         Caller caller = byHash.get(hash(header.substring(7).trim()));
         if (caller == null) {
-            throw unauthorized("auth.invalid_token", "The token is not valid");
+            throw Problem.AUTH_INVALID_TOKEN.because("The token is not valid");
         }
         return caller;
     }
 
     static String hash(String token) {
         return HexFormat.of().formatHex(Digest.sha256().digest(token.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    private static ProblemException unauthorized(String code, String detail) {
-        ProblemException e = new ProblemException(HttpStatus.UNAUTHORIZED, code, detail);
-        e.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"tailor\"");
-        return e;
     }
 
     private static String adminToken(Path file) {

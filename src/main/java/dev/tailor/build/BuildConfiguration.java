@@ -1,5 +1,6 @@
 package dev.tailor.build;
 
+import java.time.Clock;
 import java.util.function.BiFunction;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -38,8 +39,8 @@ class BuildConfiguration {
     }
 
     @Bean
-    PublishedToolchains publishedToolchains(Documents documents) {
-        return new PublishedToolchains(documents);
+    PublishedToolchains publishedToolchains(Documents documents, Clock clock) {
+        return new PublishedToolchains(documents, clock);
     }
 
     /** Checked before anything builds: a bad combination of mode and dispatch stops the start with a clear message. */
@@ -51,8 +52,8 @@ class BuildConfiguration {
     /** The embedded default; with {@code tailor.dispatch.type=amqp} the dispatcher comes from {@code dev.tailor.amqp}. */
     @Bean(destroyMethod = "close")
     @ConditionalOnProperty(name = "tailor.dispatch.type", havingValue = "local", matchIfMissing = true)
-    BuildDispatcher buildDispatcher(BuildExecutor executor, BuildProperties props, Deployment deployment) {
-        return new InProcessDispatcher(executor, props.workersPerArch(), props.queueCapacity());
+    BuildDispatcher buildDispatcher(BuildExecutor executor, BuildProperties props, Clock clock) {
+        return new InProcessDispatcher(executor, props.workersPerArch(), props.queueCapacity(), clock);
     }
 
     @Bean
@@ -62,10 +63,11 @@ class BuildConfiguration {
 
     @Bean
     Builds builds(Deployment deployment, BuildRecords records, BuildDispatcher dispatcher, BundleService bundles,
-                  TargetCatalog catalog, ImageCompiler compiler, PublishedToolchains published, BuildMetrics metrics) {
+                  TargetCatalog catalog, ImageCompiler compiler, PublishedToolchains published, BuildMetrics metrics,
+                  Clock clock) {
         // an API replica needs no clang: it names builds with the toolchain ids its workers published
         BiFunction<Target, Flavor, String> toolchainIds = deployment.mode() == Deployment.Mode.API
                 ? published::toolchainId : compiler::toolchainId;
-        return new Builds(records, dispatcher, bundles, catalog, toolchainIds, metrics);
+        return new Builds(records, dispatcher, bundles, catalog, toolchainIds, metrics, clock);
     }
 }

@@ -22,6 +22,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.tailor.problem.Problem;
 import dev.tailor.auth.Access;
 import dev.tailor.auth.Caller;
 import dev.tailor.auth.Role;
@@ -35,7 +36,7 @@ import dev.tailor.store.Digest;
 import dev.tailor.target.Target;
 import dev.tailor.target.TargetCatalog;
 import dev.tailor.toolchain.Flavor;
-import dev.tailor.web.ProblemException;
+import dev.tailor.problem.TailorException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -71,12 +72,11 @@ class BuildController {
             @RequestParam(defaultValue = "0") String wait, ServerHttpRequest request) {
         access.authenticate(request);
         int waitSeconds = waitSeconds(wait);
-        return body.switchIfEmpty(Mono.error(() -> invalid("build.request_required",
-                        "The body must name a bundle (\"bundle\" or \"app\" and \"channel\") and a target (\"target\" or \"fingerprint\")")))
+        return body.switchIfEmpty(Mono.error(() -> Problem.BUILD_REQUEST_REQUIRED.because("The body must name a bundle (\"bundle\" or \"app\" and \"channel\") and a target (\"target\" or \"fingerprint\")")))
                 .publishOn(Schedulers.boundedElastic())
                 .map(json -> {
                     if (!json.isObject()) {
-                        throw invalid("build.request_required", "The body must be a JSON object");
+                        throw Problem.BUILD_REQUEST_REQUIRED.because("The body must be a JSON object");
                     }
                     BundleDocument bundle = bundle(json);
                     access.require(request, Role.BUILD, bundle.app());
@@ -148,7 +148,7 @@ class BuildController {
         try {
             s = status == null ? null : BuildRecord.Status.parse(status);
         } catch (IllegalArgumentException e) {
-            throw ProblemException.badRequest("build.invalid_status", "status is one of queued, running, succeeded, failed");
+            throw Problem.BUILD_INVALID_STATUS.because("status is one of queued, running, succeeded, failed");
         }
         int n = Math.max(1, Math.min(limit, 500));
         return Mono.fromCallable(() -> builds.list(app, s, r -> caller.mayTouch(r.app()), n))
@@ -174,32 +174,29 @@ class BuildController {
     private BundleDocument bundle(JsonNode json) {
         JsonNode digest = json.get("bundle");
         if (digest != null && !digest.isNull()) {
-            Digest d = Digest.parse(digest.isString() ? digest.asString() : null).orElseThrow(() -> ProblemException
-                    .badRequest("digest.invalid", "bundle must be written sha256:<64 lowercase hex digits>"));
-            return bundles.find(d).orElseThrow(() -> ProblemException.notFound("bundle.not_found", "There is no bundle " + d));
+            Digest d = Digest.parse(digest.isString() ? digest.asString() : null).orElseThrow(() -> Problem.DIGEST_INVALID
+                    .because("bundle must be written sha256:<64 lowercase hex digits>"));
+            return bundles.find(d).orElseThrow(() -> Problem.BUNDLE_NOT_FOUND.because("There is no bundle " + d));
         }
         String app = text(json, "app");
         String channel = text(json, "channel");
         if (app == null || channel == null) {
-            throw invalid("build.bundle_required", "Name the bundle: \"bundle\": \"sha256:...\", or \"app\" and \"channel\"");
+            throw Problem.BUILD_BUNDLE_REQUIRED.because("Name the bundle: \"bundle\": \"sha256:...\", or \"app\" and \"channel\"");
         }
         Names.app(app);
         Names.channel(channel);
-        ChannelDocument c = channels.find(app, channel).orElseThrow(() -> ProblemException.notFound("channel.not_found",
-                "App '" + app + "' has no channel '" + channel + "'"));
-        return bundles.find(c.bundle()).orElseThrow(() -> ProblemException.notFound("bundle.not_found",
-                "There is no bundle " + c.bundle()));
+        ChannelDocument c = channels.find(app, channel).orElseThrow(() -> Problem.CHANNEL_NOT_FOUND.because("App '" + app + "' has no channel '" + channel + "'"));
+        return bundles.find(c.bundle()).orElseThrow(() -> Problem.BUNDLE_NOT_FOUND.because("There is no bundle " + c.bundle()));
     }
 
     private Target target(JsonNode json, String app) {
         String id = text(json, "target");
         if (id != null) {
-            return catalog.find(id).orElseThrow(() -> new ProblemException(HttpStatus.UNPROCESSABLE_CONTENT,
-                    "target.unknown", "There is no target '" + clip(id) + "'; see GET /v1/targets"));
+            return catalog.find(id).orElseThrow(() -> Problem.TARGET_UNKNOWN.because("There is no target '" + clip(id) + "'; see GET /v1/targets"));
         }
         JsonNode fp = json.get("fingerprint");
         if (fp == null || fp.isNull()) {
-            throw invalid("build.target_required", "Name the target: \"target\": \"<id>\", or \"fingerprint\" and optionally \"policy\"");
+            throw Problem.BUILD_TARGET_REQUIRED.because("Name the target: \"target\": \"<id>\", or \"fingerprint\" and optionally \"policy\"");
         }
         String policy = text(json, "policy");
         if (fp.isString()) {
@@ -213,14 +210,13 @@ class BuildController {
             return fingerprints.resolve("application/json", fp.toString().getBytes(StandardCharsets.UTF_8), null, null,
                     policy, app).target();
         }
-        throw invalid("build.bad_fingerprint", "fingerprint is a /proc/cpuinfo text, a compact arch:features string or a JSON object");
+        throw Problem.BUILD_BAD_FINGERPRINT.because("fingerprint is a /proc/cpuinfo text, a compact arch:features string or a JSON object");
     }
 
     /** {@code "flavor"}: image (default) or linux. */
     private static Flavor flavor(JsonNode json) {
         String f = text(json, "flavor");
-        return f == null ? Flavor.IMAGE : Flavor.parse(f).orElseThrow(() -> invalid("build.invalid_flavor",
-                "\"flavor\" is \"image\" or \"linux\", not \"" + clip(f) + "\""));
+        return f == null ? Flavor.IMAGE : Flavor.parse(f).orElseThrow(() -> Problem.BUILD_INVALID_FLAVOR.because("\"flavor\" is \"image\" or \"linux\", not \"" + clip(f) + "\""));
     }
 
     private static String text(JsonNode json, String field) {
@@ -229,7 +225,7 @@ class BuildController {
             return null;
         }
         if (!n.isString()) {
-            throw invalid("build.invalid_field", "\"" + field + "\" must be a string");
+            throw Problem.BUILD_INVALID_FIELD.because("\"" + field + "\" must be a string");
         }
         return n.asString();
     }
@@ -242,7 +238,7 @@ class BuildController {
             }
             return Math.min(w, maxWait);
         } catch (NumberFormatException e) {
-            throw ProblemException.badRequest("build.invalid_wait", "wait is a whole number of seconds");
+            throw Problem.INVALID_WAIT.because("wait is a whole number of seconds").spelled("build.invalid_wait");
         }
     }
 
@@ -254,23 +250,16 @@ class BuildController {
     }
 
     private static BuildKey key(String id) {
-        return BuildKey.parse(id).orElseThrow(() -> ProblemException.badRequest("build.invalid_id",
-                "A build id is 64 lowercase hex digits"));
+        return BuildKey.parse(id).orElseThrow(() -> Problem.BUILD_INVALID_ID.because("A build id is 64 lowercase hex digits"));
     }
 
-    private static ProblemException notFound(BuildKey key) {
-        return ProblemException.notFound("build.not_found", "There is no build " + key);
-    }
-
-    private static ProblemException invalid(String code, String detail) {
-        return new ProblemException(HttpStatus.UNPROCESSABLE_CONTENT, code, detail);
+    private static TailorException notFound(BuildKey key) {
+        return Problem.BUILD_NOT_FOUND.because("There is no build " + key);
     }
 
     private static Throwable queueFull(Throwable e) {
-        ProblemException p = new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, "build.queue_full",
-                e.getMessage() + "; retry shortly", Map.of("arch", ((BuildQueueFullException) e).arch()));
-        p.getHeaders().set(HttpHeaders.RETRY_AFTER, "5");
-        return p;
+        return Problem.BUILD_QUEUE_FULL.because(e.getMessage() + "; retry shortly")
+                .with("arch", ((BuildQueueFullException) e).arch());
     }
 
     private static String clip(String s) {

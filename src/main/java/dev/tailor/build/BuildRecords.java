@@ -14,6 +14,7 @@ import java.util.Set;
 import dev.tailor.store.BlobStoreException;
 import dev.tailor.store.Digest;
 import dev.tailor.store.Documents;
+import dev.tailor.store.Layout;
 
 /**
  * Where builds live in the store: records at {@code builds/<key>.json}, logs at {@code builds/<key>.log}, images at
@@ -22,8 +23,6 @@ import dev.tailor.store.Documents;
  */
 public final class BuildRecords {
 
-    /** Index entries of queued builds (see {@link #index}). */
-    private static final String INDEX = "meta/build-index/";
     /** Logs are kept to this size; the rest is cut, saying so. */
     public static final int MAX_LOG_BYTES = 1024 * 1024;
 
@@ -33,32 +32,12 @@ public final class BuildRecords {
         this.documents = documents;
     }
 
-    public static String recordKey(BuildKey key) {
-        return "builds/" + key.hex() + ".json";
-    }
-
-    public static String logKey(BuildKey key) {
-        return "builds/" + key.hex() + ".log";
-    }
-
-    public static String imageKey(Digest image) {
-        return "images/" + image.path();
-    }
-
-    public static String signatureKey(Digest image) {
-        return imageKey(image) + ".sig";
-    }
-
-    public static String provenanceKey(Digest image) {
-        return imageKey(image) + ".provenance.json";
-    }
-
     public Optional<BuildRecord> read(BuildKey key) {
-        return documents.read(recordKey(key), BuildRecord.class);
+        return documents.read(Layout.buildRecord(key.hex()), BuildRecord.class);
     }
 
     public void write(BuildRecord record) {
-        documents.write(recordKey(record.key()), record);
+        documents.write(Layout.buildRecord(record.id()), record);
     }
 
     /**
@@ -68,13 +47,13 @@ public final class BuildRecords {
     public void index(BuildRecord queued) {
         String name = String.format(Locale.ROOT, "%019d-%s", Long.MAX_VALUE - queued.queuedAt().toEpochMilli(),
                 queued.id());
-        documents.store().put(INDEX + "all/" + name, InputStream.nullInputStream());
-        documents.store().put(INDEX + "app/" + queued.app() + "/" + name, InputStream.nullInputStream());
+        documents.store().put(Layout.buildIndex(null) + name, InputStream.nullInputStream());
+        documents.store().put(Layout.buildIndex(queued.app()) + name, InputStream.nullInputStream());
     }
 
     /** The keys of builds queued, newest first, of one app or (null) of all; a build queued again appears once. */
     List<BuildKey> recent(String app) {
-        String prefix = INDEX + (app == null ? "all/" : "app/" + app + "/");
+        String prefix = Layout.buildIndex(app);
         Set<BuildKey> keys = new LinkedHashSet<>();
         documents.store().list(prefix).stream().map(i -> i.key().substring(prefix.length())).sorted()
                 .map(name -> BuildKey.parse(name.substring(name.indexOf('-') + 1))).flatMap(Optional::stream)
@@ -84,11 +63,11 @@ public final class BuildRecords {
 
     public void writeLog(BuildKey key, String log) {
         byte[] bytes = log.getBytes(StandardCharsets.UTF_8);
-        documents.store().put(logKey(key), new ByteArrayInputStream(bytes));
+        documents.store().put(Layout.buildLog(key.hex()), new ByteArrayInputStream(bytes));
     }
 
     public Optional<String> log(BuildKey key) {
-        Optional<InputStream> in = documents.store().get(logKey(key));
+        Optional<InputStream> in = documents.store().get(Layout.buildLog(key.hex()));
         if (in.isEmpty()) {
             return Optional.empty();
         }

@@ -14,18 +14,18 @@ import java.util.function.Predicate;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpStatus;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
+import dev.tailor.problem.Problem;
 import dev.tailor.bundle.BundleDocument;
 import dev.tailor.bundle.BundleService;
 import dev.tailor.store.Digest;
 import dev.tailor.target.Target;
 import dev.tailor.target.TargetCatalog;
 import dev.tailor.toolchain.Flavor;
-import dev.tailor.web.ProblemException;
+import dev.tailor.problem.TailorException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
 
@@ -58,7 +58,7 @@ public class Builds {
     private final TargetCatalog catalog;
     private final BiFunction<Target, Flavor, String> toolchainIds;
     private final BuildMetrics metrics;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
     private final ConcurrentMap<String, Flight> flights = new ConcurrentHashMap<>();
     private final Cache<String, BuildRecord> succeeded = Caffeine.newBuilder().maximumSize(100_000).build();
 
@@ -87,12 +87,13 @@ public class Builds {
 
     /** With one toolchain id per target, whatever the flavor (tests that never look at the toolchain). */
     public Builds(BuildRecords records, BuildDispatcher dispatcher, BundleService bundles, TargetCatalog catalog,
-                  Function<Target, String> toolchainIds, BuildMetrics metrics) {
-        this(records, dispatcher, bundles, catalog, (t, f) -> toolchainIds.apply(t), metrics);
+                  Function<Target, String> toolchainIds, BuildMetrics metrics, Clock clock) {
+        this(records, dispatcher, bundles, catalog, (t, f) -> toolchainIds.apply(t), metrics, clock);
     }
 
     public Builds(BuildRecords records, BuildDispatcher dispatcher, BundleService bundles, TargetCatalog catalog,
-                  BiFunction<Target, Flavor, String> toolchainIds, BuildMetrics metrics) {
+                  BiFunction<Target, Flavor, String> toolchainIds, BuildMetrics metrics, Clock clock) {
+        this.clock = clock;
         this.catalog = catalog;
         this.records = records;
         this.dispatcher = dispatcher;
@@ -130,11 +131,10 @@ public class Builds {
         return key(bundle, target, Flavor.IMAGE);
     }
 
-    /** @throws ProblemException 422 when the target's architecture has no such flavor (wasm32 as linux) */
+    /** @throws TailorException 422 when the target's architecture has no such flavor (wasm32 as linux) */
     public BuildKey key(Digest bundle, Target target, Flavor flavor) {
         if (flavor == Flavor.LINUX && !target.arch().isMachine()) {
-            throw new ProblemException(HttpStatus.UNPROCESSABLE_CONTENT, "build.flavor_unsupported",
-                    "The target " + target.id() + " builds a WebAssembly module: it has no linux flavor");
+            throw Problem.BUILD_FLAVOR_UNSUPPORTED.because("The target " + target.id() + " builds a WebAssembly module: it has no linux flavor");
         }
         return BuildKey.of(bundle, target.id(), flavor, toolchainIds.apply(target, flavor));
     }
@@ -156,7 +156,7 @@ public class Builds {
      * failed (a failed build stays failed until {@link #retry}). Each caller gets its own view of the shared
      * build, so a caller that gives up (cancels, times out) never cancels it for the others.
      *
-     * @throws ProblemException        404 for an unknown bundle, 422 for an architecture the bundle does not support
+     * @throws TailorException        404 for an unknown bundle, 422 for an architecture the bundle does not support
      * @throws BuildQueueFullException when the architecture's queue is full
      */
     public CompletableFuture<BuildRecord> submit(Digest bundle, Target target, Priority priority) {
@@ -188,22 +188,18 @@ public class Builds {
         }
         BuildRecord stored = find(key).orElseThrow(() -> notFound(key));
         if (stored.status() != BuildRecord.Status.FAILED) {
-            throw new ProblemException(HttpStatus.CONFLICT, "build.not_failed",
-                    "Build " + key + " is " + stored.status().id() + "; only a failed build can be retried");
+            throw Problem.BUILD_NOT_FAILED.because("Build " + key + " is " + stored.status().id() + "; only a failed build can be retried");
         }
         Target target = catalog.find(stored.target()).filter(t -> key(stored.bundle(), t, stored.flavor()).equals(key))
-                .orElseThrow(() -> new ProblemException(HttpStatus.CONFLICT, "build.outdated",
-                        "The toolchain or target of build " + key + " has changed since; request the build again"));
+                .orElseThrow(() -> Problem.BUILD_OUTDATED.because("The toolchain or target of build " + key + " has changed since; request the build again"));
         return start(key, stored.bundle(), target, stored.flavor(), priority, stored, true);
     }
 
     private CompletableFuture<BuildRecord> start(BuildKey key, Digest bundle, Target target, Flavor flavor,
                                                  Priority priority, BuildRecord previous, boolean retry) {
-        BundleDocument doc = bundles.find(bundle).orElseThrow(() -> ProblemException.notFound("bundle.not_found",
-                "There is no bundle " + bundle));
+        BundleDocument doc = bundles.find(bundle).orElseThrow(() -> Problem.BUNDLE_NOT_FOUND.because("There is no bundle " + bundle));
         if (!doc.manifest().archs().contains(target.arch())) {
-            throw new ProblemException(HttpStatus.UNPROCESSABLE_CONTENT, "build.arch_unsupported",
-                    "The bundle's manifest does not list the architecture " + target.arch().id() + " (archs: "
+            throw Problem.BUILD_ARCH_UNSUPPORTED.because("The bundle's manifest does not list the architecture " + target.arch().id() + " (archs: "
                             + doc.manifest().archs() + ")");
         }
         String toolchain = toolchainIds.apply(target, flavor);
@@ -349,7 +345,7 @@ public class Builds {
         }
     }
 
-    private static ProblemException notFound(BuildKey key) {
-        return ProblemException.notFound("build.not_found", "There is no build " + key);
+    private static TailorException notFound(BuildKey key) {
+        return Problem.BUILD_NOT_FOUND.because("There is no build " + key);
     }
 }

@@ -34,7 +34,7 @@ public final class InProcessDispatcher implements BuildDispatcher {
     private final List<BuildListener> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, Task> queued = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
     private final BuildListener fanout = new BuildListener() {
         @Override
         public void started(BuildJob job, Instant at) {
@@ -61,7 +61,8 @@ public final class InProcessDispatcher implements BuildDispatcher {
      * @param workersPerArch builds that run at once per architecture
      * @param capacity       jobs that may wait per architecture before dispatch refuses more
      */
-    public InProcessDispatcher(BuildExecutor executor, int workersPerArch, int capacity) {
+    public InProcessDispatcher(BuildExecutor executor, int workersPerArch, int capacity, Clock clock) {
+        this.clock = clock;
         if (workersPerArch < 1 || capacity < 0) {
             throw new IllegalArgumentException("need at least one worker and a non-negative capacity");
         }

@@ -3,8 +3,6 @@ package dev.tailor.bundle;
 import java.util.Arrays;
 import java.util.Optional;
 
-import org.springframework.http.MediaType;
-
 /** The archive types an upload may use, recognised by media type and confirmed by their magic bytes. */
 enum ArchiveFormat {
     TAR_GZ("application/gzip", "application/x-gzip", "application/x-compressed-tar", "application/x-tgz"),
@@ -17,9 +15,11 @@ enum ArchiveFormat {
         this.mediaTypes = mediaTypes;
     }
 
-    /** The format a media type names; empty for {@code application/octet-stream}, which is sniffed instead. */
-    static Optional<ArchiveFormat> forMediaType(MediaType type) {
-        String t = type.getType() + "/" + type.getSubtype();
+    /**
+     * The format a media type ({@code type/subtype}, no parameters) names; empty for {@code application/octet-stream},
+     * which is sniffed instead.
+     */
+    static Optional<ArchiveFormat> forMediaType(String t) {
         return Arrays.stream(values()).filter(f -> Arrays.asList(f.mediaTypes).contains(t)).findFirst();
     }
 

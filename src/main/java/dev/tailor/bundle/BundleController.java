@@ -29,11 +29,12 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.tailor.problem.Problem;
 import dev.tailor.auth.Access;
 import dev.tailor.auth.Role;
 import dev.tailor.store.DataDir;
 import dev.tailor.store.Digest;
-import dev.tailor.web.ProblemException;
+import dev.tailor.problem.TailorException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -86,7 +87,7 @@ class BundleController {
         access.requireApp(request, app);
         return blocking(() -> {
             if (!bundles.appExists(app)) {
-                throw ProblemException.notFound("app.not_found", "No app named '" + app + "'");
+                throw Problem.APP_NOT_FOUND.because("No app named '" + app + "'");
             }
             return bundles.list(app);
         });
@@ -121,8 +122,7 @@ class BundleController {
     }
 
     private InputStream open(Digest digest) {
-        return bundles.openArchive(digest).orElseThrow(() -> new ProblemException(HttpStatus.NOT_FOUND,
-                "bundle.not_found", "The bundle's archive is missing"));
+        return bundles.openArchive(digest).orElseThrow(() -> Problem.BUNDLE_NOT_FOUND.because("The bundle's archive is missing"));
     }
 
     /** Writes the body to disk as it arrives, failing as soon as it passes the upload limit. */
@@ -140,18 +140,15 @@ class BundleController {
         return DataBufferUtils.write(limited, file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     }
 
-    private ProblemException uploadTooLarge() {
-        return new ProblemException(HttpStatus.CONTENT_TOO_LARGE, "bundle.upload_too_large",
-                "The upload is larger than the limit of " + BundleLimits.human(limits.maxUpload()));
+    private TailorException uploadTooLarge() {
+        return Problem.BUNDLE_UPLOAD_TOO_LARGE.because("The upload is larger than the limit of " + BundleLimits.human(limits.maxUpload()));
     }
 
     private static Optional<ArchiveFormat> declaredFormat(MediaType type) {
         if (type == null || type.isCompatibleWith(MediaType.APPLICATION_OCTET_STREAM)) {
             return Optional.empty();
         }
-        return Optional.of(ArchiveFormat.forMediaType(type).orElseThrow(() -> new ProblemException(
-                HttpStatus.UNSUPPORTED_MEDIA_TYPE, "bundle.unsupported_type",
-                "Upload the bundle as application/gzip (.tar.gz), application/x-tar or application/zip, not "
+        return Optional.of(ArchiveFormat.forMediaType(type.getType() + "/" + type.getSubtype()).orElseThrow(() -> Problem.BUNDLE_UNSUPPORTED_TYPE.because("Upload the bundle as application/gzip (.tar.gz), application/x-tar or application/zip, not "
                         + type)));
     }
 
@@ -166,27 +163,24 @@ class BundleController {
         }
         Optional<ArchiveFormat> sniffed = ArchiveFormat.sniff(head, n);
         if (n == 0) {
-            throw ProblemException.badRequest("bundle.empty", "The upload is empty");
+            throw Problem.BUNDLE_EMPTY.because("The upload is empty");
         }
         if (declared.isPresent()) {
             // old v7 tars have no magic; anything else must look like what it claims to be
             if (sniffed.isPresent() && sniffed.get() != declared.get() || sniffed.isEmpty() && declared.get() != ArchiveFormat.TAR) {
-                throw ProblemException.badRequest("bundle.unreadable",
-                        "The upload is not a " + declared.get().name().toLowerCase().replace('_', '.') + " archive");
+                throw Problem.BUNDLE_UNREADABLE.because("The upload is not a " + declared.get().name().toLowerCase().replace('_', '.') + " archive");
             }
             return declared.get();
         }
-        return sniffed.orElseThrow(() -> new ProblemException(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-                "bundle.unsupported_type", "The upload is not a .tar.gz, .tar or .zip archive"));
+        return sniffed.orElseThrow(() -> Problem.BUNDLE_UNSUPPORTED_TYPE.because("The upload is not a .tar.gz, .tar or .zip archive"));
     }
 
     private static Digest digest(String hex) {
-        return Digest.ofHex(hex).orElseThrow(() -> ProblemException.badRequest("digest.invalid",
-                "A digest in a path is sha256/<64 lowercase hex digits>"));
+        return Digest.ofHex(hex).orElseThrow(() -> Problem.DIGEST_INVALID.because("A digest in a path is sha256/<64 lowercase hex digits>"));
     }
 
-    private static ProblemException notFound(String app, Digest digest) {
-        return ProblemException.notFound("bundle.not_found", "App '" + app + "' has no bundle " + digest);
+    private static TailorException notFound(String app, Digest digest) {
+        return Problem.BUNDLE_NOT_FOUND.because("App '" + app + "' has no bundle " + digest);
     }
 
     private static <T> Mono<T> blocking(java.util.concurrent.Callable<T> call) {

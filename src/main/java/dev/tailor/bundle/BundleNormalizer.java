@@ -27,10 +27,10 @@ import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipFile;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.apache.commons.compress.utils.InputStreamStatistics;
-import org.springframework.http.HttpStatus;
 
+import dev.tailor.problem.Problem;
 import dev.tailor.store.Digest;
-import dev.tailor.web.ProblemException;
+import dev.tailor.problem.TailorException;
 
 /**
  * Turns an uploaded archive into the canonical tar whose sha256 is the bundle digest: regular files only, sorted
@@ -72,22 +72,19 @@ final class BundleNormalizer {
                 case TAR, TAR_GZ -> readTar(archive, format == ArchiveFormat.TAR_GZ, stager);
             }
         } catch (IOException | IllegalArgumentException | IllegalStateException e) {
-            throw ProblemException.badRequest("bundle.unreadable",
-                    "The upload is not a readable " + format.name().toLowerCase().replace('_', '.') + " archive");
+            throw Problem.BUNDLE_UNREADABLE.because("The upload is not a readable " + format.name().toLowerCase().replace('_', '.') + " archive");
         }
         SortedMap<String, Staged> files = stripCommonRoot(stager.files);
         if (files.isEmpty()) {
-            throw ProblemException.badRequest("bundle.empty", "The archive contains no files");
+            throw Problem.BUNDLE_EMPTY.because("The archive contains no files");
         }
         checkNoFileIsAlsoADirectory(files);
         Staged manifestFile = files.get(Manifest.FILE);
         if (manifestFile == null) {
-            throw ProblemException.badRequest("manifest.missing",
-                    "The archive has no " + Manifest.FILE + " at its root");
+            throw Problem.MANIFEST_MISSING.because("The archive has no " + Manifest.FILE + " at its root");
         }
         if (manifestFile.size() > limits.maxManifest().toBytes()) {
-            throw new ProblemException(HttpStatus.CONTENT_TOO_LARGE, "manifest.too_large",
-                    Manifest.FILE + " is larger than " + BundleLimits.human(limits.maxManifest()));
+            throw Problem.MANIFEST_TOO_LARGE.because(Manifest.FILE + " is larger than " + BundleLimits.human(limits.maxManifest()));
         }
         Manifest manifest = ManifestParser.parse(Files.readAllBytes(manifestFile.path()), app);
         checkSources(manifest, files.keySet());
@@ -114,16 +111,15 @@ final class BundleNormalizer {
             for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
                 String name = checkName(strictUtf8(e.getName()));
                 if (e.isSymbolicLink()) {
-                    throw hostile("bundle.symlink", "Symbolic links are not allowed: " + name);
+                    throw Problem.BUNDLE_SYMLINK.because("Symbolic links are not allowed: " + name);
                 } else if (e.isLink()) {
-                    throw hostile("bundle.hardlink", "Hard links are not allowed: " + name);
+                    throw Problem.BUNDLE_HARDLINK.because("Hard links are not allowed: " + name);
                 } else if (e.isDirectory()) {
                     stager.directory(name);
                 } else if (REGULAR.indexOf(e.getLinkFlag()) >= 0 && !e.isGNUSparse()) {
                     stager.file(name, tar, compressed);
                 } else {
-                    throw hostile("bundle.special_file",
-                            "Only regular files and directories are allowed; " + name + " is a device, FIFO or sparse file");
+                    throw Problem.BUNDLE_SPECIAL_FILE.because("Only regular files and directories are allowed; " + name + " is a device, FIFO or sparse file");
                 }
             }
         }
@@ -137,16 +133,14 @@ final class BundleNormalizer {
                 String name = checkName(strictUtf8(e.getRawName()));
                 int type = e.getPlatform() == ZipArchiveEntry.PLATFORM_UNIX ? e.getUnixMode() & TYPE_MASK : 0;
                 if (e.isUnixSymlink() || type == SYMLINK_TYPE) {
-                    throw hostile("bundle.symlink", "Symbolic links are not allowed: " + name);
+                    throw Problem.BUNDLE_SYMLINK.because("Symbolic links are not allowed: " + name);
                 } else if (e.isDirectory() || type == DIR_TYPE) {
                     stager.directory(name);
                 } else if (type != 0 && type != FILE_TYPE) {
-                    throw hostile("bundle.special_file",
-                            "Only regular files and directories are allowed; " + name + " is not one");
+                    throw Problem.BUNDLE_SPECIAL_FILE.because("Only regular files and directories are allowed; " + name + " is not one");
                 } else {
                     if (!zip.canReadEntryData(e)) {
-                        throw ProblemException.badRequest("bundle.unreadable",
-                                "Entry " + name + " uses encryption or a compression method Tailor cannot read");
+                        throw Problem.BUNDLE_UNREADABLE.because("Entry " + name + " uses encryption or a compression method Tailor cannot read");
                     }
                     try (InputStream in = zip.getInputStream(e)) {
                         LongSupplier compressed = in instanceof InputStreamStatistics s
@@ -177,42 +171,42 @@ final class BundleNormalizer {
                     .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
                     .decode(java.nio.ByteBuffer.wrap(raw)).toString();
         } catch (java.nio.charset.CharacterCodingException e) {
-            throw hostile("bundle.bad_name", "An entry name is not valid UTF-8");
+            throw Problem.BUNDLE_BAD_NAME.because("An entry name is not valid UTF-8");
         }
     }
 
     /** Normalises an entry name to a clean relative path, or rejects it. */
     static String checkName(String raw) {
         if (raw == null || raw.isEmpty()) {
-            throw hostile("bundle.bad_name", "An entry has an empty name");
+            throw Problem.BUNDLE_BAD_NAME.because("An entry has an empty name");
         }
         if (raw.indexOf('\uFFFD') >= 0) {
-            throw hostile("bundle.bad_name", "An entry name is not valid UTF-8");
+            throw Problem.BUNDLE_BAD_NAME.because("An entry name is not valid UTF-8");
         }
         if (raw.chars().anyMatch(c -> c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0))) {
-            throw hostile("bundle.bad_name", "An entry name contains control characters: " + printable(raw));
+            throw Problem.BUNDLE_BAD_NAME.because("An entry name contains control characters: " + printable(raw));
         }
         if (raw.startsWith("/") || raw.matches("^[A-Za-z]:.*") || raw.startsWith("\\")) {
-            throw hostile("bundle.path_traversal", "Entry names must be relative paths: " + printable(raw));
+            throw Problem.BUNDLE_PATH_TRAVERSAL.because("Entry names must be relative paths: " + printable(raw));
         }
         if (raw.contains("\\")) {
-            throw hostile("bundle.bad_name", "Entry names use '/' as the separator: " + printable(raw));
+            throw Problem.BUNDLE_BAD_NAME.because("Entry names use '/' as the separator: " + printable(raw));
         }
         List<String> segments = new ArrayList<>();
         for (String s : raw.split("/")) {
             if (s.equals("..")) {
-                throw hostile("bundle.path_traversal", "Entry names must not contain '..': " + printable(raw));
+                throw Problem.BUNDLE_PATH_TRAVERSAL.because("Entry names must not contain '..': " + printable(raw));
             }
             if (!s.isEmpty() && !s.equals(".")) {
                 if (s.getBytes(StandardCharsets.UTF_8).length > MAX_SEGMENT) {
-                    throw hostile("bundle.bad_name", "A path segment is longer than 255 bytes");
+                    throw Problem.BUNDLE_BAD_NAME.because("A path segment is longer than 255 bytes");
                 }
                 segments.add(s);
             }
         }
         String name = String.join("/", segments);
         if (name.length() > MAX_PATH) {
-            throw hostile("bundle.bad_name", "An entry name is longer than " + MAX_PATH + " characters");
+            throw Problem.BUNDLE_BAD_NAME.because("An entry name is longer than " + MAX_PATH + " characters");
         }
         return name;
     }
@@ -239,8 +233,7 @@ final class BundleNormalizer {
         for (String name : files.keySet()) {
             for (int i = name.indexOf('/'); i > 0; i = name.indexOf('/', i + 1)) {
                 if (files.containsKey(name.substring(0, i))) {
-                    throw hostile("bundle.duplicate_entry",
-                            "'" + name.substring(0, i) + "' is both a file and a directory");
+                    throw Problem.BUNDLE_DUPLICATE_ENTRY.because("'" + name.substring(0, i) + "' is both a file and a directory");
                 }
             }
         }
@@ -252,8 +245,7 @@ final class BundleNormalizer {
             PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + glob);
             List<String> matched = names.stream().filter(n -> m.matches(Paths.get(n))).toList();
             if (matched.isEmpty()) {
-                throw new ProblemException(HttpStatus.UNPROCESSABLE_CONTENT, "manifest.sources_unmatched",
-                        "The sources glob '" + glob + "' matches no file in the bundle");
+                throw Problem.MANIFEST_SOURCES_UNMATCHED.because("The sources glob '" + glob + "' matches no file in the bundle");
             }
             matched.stream().filter(n -> SOURCE_SUFFIXES.stream().noneMatch(n::endsWith))
                     .forEach(n -> errors.add("sources glob '" + glob + "' matches " + n + ", which is not C (.c) or assembly (.S, .s)"));
@@ -265,8 +257,8 @@ final class BundleNormalizer {
             }
         }
         if (!errors.isEmpty()) {
-            throw new ProblemException(HttpStatus.UNPROCESSABLE_CONTENT, "manifest.invalid",
-                    "tailor.yaml is invalid: " + String.join("; ", errors), Map.of("errors", errors));
+            throw Problem.MANIFEST_INVALID.because("tailor.yaml is invalid: " + String.join("; ", errors))
+                    .with("errors", errors);
         }
     }
 
@@ -293,10 +285,6 @@ final class BundleNormalizer {
         return Digest.of(sha.digest());
     }
 
-    static ProblemException hostile(String code, String detail) {
-        return ProblemException.badRequest(code, detail);
-    }
-
     private static String printable(String s) {
         String p = s.replaceAll("[\\p{Cntrl}]", "?");
         return p.length() > 120 ? p.substring(0, 120) + "..." : p;
@@ -320,7 +308,7 @@ final class BundleNormalizer {
                 return;
             }
             if (files.containsKey(name)) {
-                throw hostile("bundle.duplicate_entry", "'" + name + "' appears twice in the archive");
+                throw Problem.BUNDLE_DUPLICATE_ENTRY.because("'" + name + "' appears twice in the archive");
             }
             directories.add(name);
         }
@@ -328,7 +316,7 @@ final class BundleNormalizer {
         void file(String name, InputStream in, LongSupplier compressedSoFar) throws IOException {
             count();
             if (name.isEmpty() || files.containsKey(name) || directories.contains(name)) {
-                throw hostile("bundle.duplicate_entry", "'" + name + "' appears twice in the archive");
+                throw Problem.BUNDLE_DUPLICATE_ENTRY.because("'" + name + "' appears twice in the archive");
             }
             Path staged = dir.resolve("f" + files.size());
             long size = 0;
@@ -338,17 +326,14 @@ final class BundleNormalizer {
                     size += n;
                     total += n;
                     if (size > limits.maxFile().toBytes()) {
-                        throw new ProblemException(HttpStatus.CONTENT_TOO_LARGE, "bundle.file_too_large",
-                                name + " is larger than the limit of " + BundleLimits.human(limits.maxFile()));
+                        throw Problem.BUNDLE_FILE_TOO_LARGE.because(name + " is larger than the limit of " + BundleLimits.human(limits.maxFile()));
                     }
                     if (total > limits.maxTotal().toBytes()) {
-                        throw new ProblemException(HttpStatus.CONTENT_TOO_LARGE, "bundle.too_large",
-                                "The archive unpacks to more than " + BundleLimits.human(limits.maxTotal()));
+                        throw Problem.BUNDLE_TOO_LARGE.because("The archive unpacks to more than " + BundleLimits.human(limits.maxTotal()));
                     }
                     if (total > limits.ratioGrace().toBytes()
                             && total / Math.max(1, compressedSoFar.getAsLong()) > limits.maxRatio()) {
-                        throw new ProblemException(HttpStatus.CONTENT_TOO_LARGE, "bundle.compression_bomb",
-                                "The archive inflates more than " + limits.maxRatio() + " times: refused as a compression bomb");
+                        throw Problem.BUNDLE_COMPRESSION_BOMB.because("The archive inflates more than " + limits.maxRatio() + " times: refused as a compression bomb");
                     }
                     out.write(buf, 0, n);
                 }
@@ -358,8 +343,7 @@ final class BundleNormalizer {
 
         private void count() {
             if (++entries > limits.maxEntries()) {
-                throw new ProblemException(HttpStatus.CONTENT_TOO_LARGE, "bundle.too_many_entries",
-                        "The archive has more than " + limits.maxEntries() + " entries");
+                throw Problem.BUNDLE_TOO_MANY_ENTRIES.because("The archive has more than " + limits.maxEntries() + " entries");
             }
         }
     }

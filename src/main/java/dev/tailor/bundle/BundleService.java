@@ -19,6 +19,7 @@ import dev.tailor.store.BlobInfo;
 import dev.tailor.store.DataDir;
 import dev.tailor.store.Digest;
 import dev.tailor.store.Documents;
+import dev.tailor.store.Layout;
 
 /**
  * Stores bundles by content. The canonical tar goes in first and the documents after it, each written only if
@@ -34,9 +35,10 @@ public class BundleService {
     private final Documents documents;
     private final BundleNormalizer normalizer;
     private final Path work;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
 
-    public BundleService(Documents documents, BundleLimits limits, DataDir dataDir) {
+    public BundleService(Documents documents, BundleLimits limits, DataDir dataDir, Clock clock) {
+        this.clock = clock;
         this.documents = documents;
         this.normalizer = new BundleNormalizer(limits);
         this.work = dataDir.path().resolve("work/ingest");
@@ -54,14 +56,14 @@ public class BundleService {
         Path dir = work.resolve(UUID.randomUUID().toString());
         try {
             BundleNormalizer.Normalized n = normalizer.normalize(upload, format, app, dir);
-            documents.store().putIfAbsent(archiveKey(n.digest()), n.tar());
+            documents.store().putIfAbsent(Layout.bundleArchive(n.digest()), n.tar());
             BundleDocument fresh = new BundleDocument(app, n.digest(), n.size(), n.files().size(), n.manifest(),
                     clock.instant());
-            boolean created = documents.create(documentKey(n.digest()), fresh);
+            boolean created = documents.create(Layout.bundleDocument(n.digest()), fresh);
             BundleDocument stored = created ? fresh
-                    : documents.read(documentKey(n.digest()), BundleDocument.class).orElse(fresh);
-            documents.create(indexKey(app, n.digest()), stored);
-            documents.create(appKey(app), new AppDocument(app, stored.createdAt()));
+                    : documents.read(Layout.bundleDocument(n.digest()), BundleDocument.class).orElse(fresh);
+            documents.create(Layout.appBundle(app, n.digest()), stored);
+            documents.create(Layout.app(app), new AppDocument(app, stored.createdAt()));
             return new Ingested(stored, created);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -71,7 +73,7 @@ public class BundleService {
     }
 
     public Optional<BundleDocument> find(Digest digest) {
-        return documents.read(documentKey(digest), BundleDocument.class);
+        return documents.read(Layout.bundleDocument(digest), BundleDocument.class);
     }
 
     public Optional<BundleDocument> find(String app, Digest digest) {
@@ -80,7 +82,7 @@ public class BundleService {
 
     /** The app's bundles, newest first. */
     public List<BundleDocument> list(String app) {
-        return documents.store().list("meta/app-bundles/" + app + "/").stream()
+        return documents.store().list(Layout.appBundles(app)).stream()
                 .map(info -> documents.read(info.key(), BundleDocument.class))
                 .flatMap(Optional::stream)
                 .sorted(Comparator.comparing(BundleDocument::createdAt).reversed()
@@ -89,36 +91,19 @@ public class BundleService {
     }
 
     public boolean appExists(String app) {
-        return documents.store().head(appKey(app)).isPresent();
+        return documents.store().head(Layout.app(app)).isPresent();
     }
 
     public List<String> apps() {
-        return documents.store().list("meta/apps/").stream().map(BlobInfo::key)
-                .map(k -> k.substring("meta/apps/".length(), k.length() - ".json".length())).toList();
+        return documents.store().list(Layout.APPS).stream().map(BlobInfo::key).map(Layout::appOf).toList();
     }
 
     public Optional<InputStream> openArchive(Digest digest) {
-        return documents.store().get(archiveKey(digest));
+        return documents.store().get(Layout.bundleArchive(digest));
     }
 
     public Optional<Path> archiveFile(Digest digest) {
-        return documents.store().localFile(archiveKey(digest));
-    }
-
-    public static String archiveKey(Digest digest) {
-        return "bundles/" + digest.path();
-    }
-
-    private static String documentKey(Digest digest) {
-        return "meta/bundles/" + digest.path() + ".json";
-    }
-
-    private static String indexKey(String app, Digest digest) {
-        return "meta/app-bundles/" + app + "/" + digest.hex() + ".json";
-    }
-
-    private static String appKey(String app) {
-        return "meta/apps/" + app + ".json";
+        return documents.store().localFile(Layout.bundleArchive(digest));
     }
 
     private static void deleteTree(Path dir) {

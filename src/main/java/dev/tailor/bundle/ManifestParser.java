@@ -13,10 +13,10 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.springframework.http.HttpStatus;
 
+import dev.tailor.problem.Problem;
 import dev.tailor.target.Arch;
-import dev.tailor.web.ProblemException;
+import dev.tailor.problem.TailorException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
@@ -47,11 +47,10 @@ final class ManifestParser {
         try {
             root = YAML.readTree(yaml);
         } catch (JacksonException e) {
-            throw ProblemException.badRequest("manifest.malformed",
-                    "tailor.yaml is not valid YAML: " + firstLine(e.getOriginalMessage()));
+            throw Problem.MANIFEST_MALFORMED.because("tailor.yaml is not valid YAML: " + firstLine(e.getOriginalMessage()));
         }
         if (root == null || !root.isObject()) {
-            throw ProblemException.badRequest("manifest.malformed", "tailor.yaml must be a YAML mapping");
+            throw Problem.MANIFEST_MALFORMED.because("tailor.yaml must be a YAML mapping");
         }
         List<String> errors = new ArrayList<>();
         for (Iterator<String> it = root.propertyNames().iterator(); it.hasNext(); ) {
@@ -82,12 +81,11 @@ final class ManifestParser {
         Map<String, String> defines = defines(root, errors);
         long heap = heap(root, errors);
         if (!errors.isEmpty()) {
-            throw new ProblemException(HttpStatus.UNPROCESSABLE_CONTENT, "manifest.invalid",
-                    "tailor.yaml is invalid: " + String.join("; ", errors), Map.of("errors", errors));
+            throw Problem.MANIFEST_INVALID.because("tailor.yaml is invalid: " + String.join("; ", errors))
+                    .with("errors", errors);
         }
         if (!name.equals(app)) {
-            throw new ProblemException(HttpStatus.UNPROCESSABLE_CONTENT, "manifest.name_mismatch",
-                    "tailor.yaml names the app '" + name + "' but the bundle was uploaded to '" + app + "'");
+            throw Problem.MANIFEST_NAME_MISMATCH.because("tailor.yaml names the app '" + name + "' but the bundle was uploaded to '" + app + "'");
         }
         return new Manifest(name, version, sources, include, archs, optimize, defines, heap);
     }

@@ -2,7 +2,7 @@ package dev.tailor.bundle;
 
 import java.util.regex.Pattern;
 
-import dev.tailor.web.ProblemException;
+import dev.tailor.problem.Problem;
 
 /** The naming rule shared by apps and channels: DNS-label-like, so names are safe in paths, keys and headers. */
 public final class Names {
@@ -22,7 +22,7 @@ public final class Names {
 
     private static String check(String name, String what) {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw ProblemException.badRequest(what + ".invalid_name",
+            throw (what.equals("app") ? Problem.APP_INVALID_NAME : Problem.CHANNEL_INVALID_NAME).because(
                     "A" + (what.equals("app") ? "n " : " ") + what + " name must match " + NAME.pattern());
         }
         return name;

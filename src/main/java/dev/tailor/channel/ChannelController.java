@@ -11,13 +11,14 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.tailor.problem.Problem;
 import dev.tailor.auth.Access;
 import dev.tailor.auth.Caller;
 import dev.tailor.auth.Role;
 import dev.tailor.bundle.BundleService;
 import dev.tailor.bundle.Names;
 import dev.tailor.store.Digest;
-import dev.tailor.web.ProblemException;
+import dev.tailor.problem.TailorException;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -55,8 +56,7 @@ class ChannelController {
                     if (r.bundle() == null) {
                         throw missingBundle();
                     }
-                    return Digest.parse(r.bundle()).orElseThrow(() -> ProblemException.badRequest("digest.invalid",
-                            "bundle must be written sha256:<64 lowercase hex digits>"));
+                    return Digest.parse(r.bundle()).orElseThrow(() -> Problem.DIGEST_INVALID.because("bundle must be written sha256:<64 lowercase hex digits>"));
                 })
                 .publishOn(Schedulers.boundedElastic())
                 .map(digest -> channels.release(app, channel, digest, caller.name()));
@@ -67,8 +67,7 @@ class ChannelController {
         Names.app(app);
         Names.channel(channel);
         access.requireApp(request, app);
-        return Mono.fromCallable(() -> channels.find(app, channel).orElseThrow(() -> ProblemException.notFound(
-                "channel.not_found", "App '" + app + "' has no channel '" + channel + "'")))
+        return Mono.fromCallable(() -> channels.find(app, channel).orElseThrow(() -> Problem.CHANNEL_NOT_FOUND.because("App '" + app + "' has no channel '" + channel + "'")))
                 .subscribeOn(Schedulers.boundedElastic());
     }
 
@@ -81,8 +80,7 @@ class ChannelController {
                 .toList()).subscribeOn(Schedulers.boundedElastic());
     }
 
-    private static ProblemException missingBundle() {
-        return new ProblemException(HttpStatus.UNPROCESSABLE_CONTENT, "channel.bundle_required",
-                "The body must be {\"bundle\": \"sha256:<hex>\"}");
+    private static TailorException missingBundle() {
+        return Problem.CHANNEL_BUNDLE_REQUIRED.because("The body must be {\"bundle\": \"sha256:<hex>\"}");
     }
 }

@@ -8,15 +8,16 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
+import dev.tailor.problem.Problem;
 import dev.tailor.bundle.BundleDocument;
 import dev.tailor.bundle.BundleService;
 import dev.tailor.store.BlobInfo;
 import dev.tailor.store.Digest;
 import dev.tailor.store.Documents;
-import dev.tailor.web.ProblemException;
+import dev.tailor.store.Layout;
+import dev.tailor.problem.TailorException;
 
 /**
  * Moves channels. Releases of one channel are serialised within the process so that history is never lost to a
@@ -30,20 +31,19 @@ public class ChannelService {
     private final Documents documents;
     private final BundleService bundles;
     private final ApplicationEventPublisher events;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
     private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
 
-    ChannelService(Documents documents, BundleService bundles, ApplicationEventPublisher events) {
+    ChannelService(Documents documents, BundleService bundles, ApplicationEventPublisher events, Clock clock) {
+        this.clock = clock;
         this.documents = documents;
         this.bundles = bundles;
         this.events = events;
     }
 
     public ChannelDocument release(String app, String channel, Digest bundle, String by) {
-        BundleDocument target = bundles.find(app, bundle).orElseThrow(() -> new ProblemException(
-                HttpStatus.UNPROCESSABLE_CONTENT, "channel.unknown_bundle",
-                "App '" + app + "' has no bundle " + bundle + "; upload it first"));
-        String key = key(app, channel);
+        BundleDocument target = bundles.find(app, bundle).orElseThrow(() -> Problem.CHANNEL_UNKNOWN_BUNDLE.because("App '" + app + "' has no bundle " + bundle + "; upload it first"));
+        String key = Layout.channel(app, channel);
         ChannelDocument previous;
         ChannelDocument next;
         synchronized (locks.computeIfAbsent(key, k -> new Object())) {
@@ -62,20 +62,17 @@ public class ChannelService {
     }
 
     public Optional<ChannelDocument> find(String app, String channel) {
-        return documents.read(key(app, channel), ChannelDocument.class);
+        return documents.read(Layout.channel(app, channel), ChannelDocument.class);
     }
 
     /** The channel if it is in memory now, without touching the store: for the event loop's fast paths. */
     public Optional<ChannelDocument> cached(String app, String channel) {
-        return documents.cached(key(app, channel), ChannelDocument.class);
+        return documents.cached(Layout.channel(app, channel), ChannelDocument.class);
     }
 
     public List<ChannelDocument> list(String app) {
-        return documents.store().list("meta/channels/" + app + "/").stream().map(BlobInfo::key)
+        return documents.store().list(Layout.channels(app)).stream().map(BlobInfo::key)
                 .map(k -> documents.read(k, ChannelDocument.class)).flatMap(Optional::stream).toList();
     }
 
-    private static String key(String app, String channel) {
-        return "meta/channels/" + app + "/" + channel + ".json";
-    }
 }

@@ -18,6 +18,8 @@ import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.tailor.web.RequestBodies;
+import dev.tailor.problem.Problem;
 import dev.tailor.build.BuildQueueFullException;
 import dev.tailor.build.BuildRecord;
 import dev.tailor.build.Builds;
@@ -27,10 +29,11 @@ import dev.tailor.bundle.BundleService;
 import dev.tailor.bundle.Names;
 import dev.tailor.channel.ChannelDocument;
 import dev.tailor.channel.ChannelService;
+import dev.tailor.fingerprint.FingerprintParser;
 import dev.tailor.fingerprint.Fingerprints;
 import dev.tailor.target.Target;
 import dev.tailor.target.TargetCatalog;
-import dev.tailor.web.ProblemException;
+import dev.tailor.problem.TailorException;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -86,7 +89,7 @@ class BootController {
         String contentType = request.getHeaders().getFirst(HttpHeaders.CONTENT_TYPE);
         String compact = cpu != null ? cpu : cpuHeader;
         String warmKey = WarmBoots.key(request);
-        return Fingerprints.body(request)
+        return RequestBodies.read(request, FingerprintParser.MAX_BODY_BYTES, "a fingerprint")
                 .publishOn(Schedulers.boundedElastic())
                 .map(body -> {
                     BundleDocument bundle = released(app, channel);
@@ -101,8 +104,7 @@ class BootController {
             @PathVariable String target, @RequestParam(required = false) Double wait) {
         Names.app(app);
         Names.channel(channel);
-        Target t = catalog.find(target).orElseThrow(() -> ProblemException.notFound("target.unknown",
-                "No target '" + target + "'; GET /v1/targets lists them"));
+        Target t = catalog.find(target).orElseThrow(() -> Problem.TARGET_UNKNOWN.because("No target '" + target + "'; GET /v1/targets lists them"));
         Duration patience = patience(wait);
         return Mono.fromCallable(() -> new Boot(app, channel, supported(released(app, channel), t), t, null))
                 .subscribeOn(Schedulers.boundedElastic())
@@ -121,7 +123,7 @@ class BootController {
                         : fallback(boot, pinned, "failed"))
                 .onErrorResume(TimeoutException.class, e -> Mono.fromCallable(() -> fallback(boot, pinned, "pending"))
                         .subscribeOn(Schedulers.boundedElastic()))
-                .onErrorMap(BuildQueueFullException.class, e -> busy("boot.queue_full",
+                .onErrorMap(BuildQueueFullException.class, e -> Problem.BOOT_QUEUE_FULL.because(
                         "The build queue for " + boot.target().arch() + " is full; retry shortly"));
     }
 
@@ -144,11 +146,10 @@ class BootController {
             }
         }
         if (tuned.equals("failed")) {
-            throw new ProblemException(HttpStatus.BAD_GATEWAY, "boot.build_failed",
-                    "The image for " + boot.target().id() + " failed to build; GET /v1/builds/"
+            throw Problem.BOOT_BUILD_FAILED.because("The image for " + boot.target().id() + " failed to build; GET /v1/builds/"
                             + builds.key(boot.bundle().digest(), boot.target()).hex() + " says why");
         }
-        throw busy("boot.building", "The image for " + boot.target().id() + " is still building; retry shortly");
+        throw Problem.BOOT_BUILDING.because("The image for " + boot.target().id() + " is still building; retry shortly");
     }
 
     private ResponseEntity<Void> redirect(Boot boot, BuildRecord record, boolean pinned, String tuned) {
@@ -174,15 +175,13 @@ class BootController {
     }
 
     private BundleDocument released(String app, String channel) {
-        ChannelDocument ch = channels.find(app, channel).orElseThrow(() -> ProblemException.notFound(
-                "channel.not_found", "App '" + app + "' has no channel '" + channel + "'"));
-        return bundles.find(app, ch.bundle()).orElseThrow(() -> ProblemException.notFound("bundle.not_found",
-                "The channel's bundle " + ch.bundle() + " is missing"));
+        ChannelDocument ch = channels.find(app, channel).orElseThrow(() -> Problem.CHANNEL_NOT_FOUND.because("App '" + app + "' has no channel '" + channel + "'"));
+        return bundles.find(app, ch.bundle()).orElseThrow(() -> Problem.BUNDLE_NOT_FOUND.because("The channel's bundle " + ch.bundle() + " is missing"));
     }
 
     private static BundleDocument supported(BundleDocument bundle, Target target) {
         if (!bundle.manifest().archs().contains(target.arch())) {
-            throw ProblemException.notFound("boot.arch_unsupported", "App '" + bundle.app() + "' does not build for "
+            throw Problem.BOOT_ARCH_UNSUPPORTED.because("App '" + bundle.app() + "' does not build for "
                     + target.arch() + " (its manifest lists " + bundle.manifest().archs() + ")");
         }
         return bundle;
@@ -193,15 +192,10 @@ class BootController {
             return props.bootWait();
         }
         if (wait.isNaN() || wait < 0) {
-            throw ProblemException.badRequest("boot.bad_wait", "wait is a number of seconds, 0 or more");
+            throw Problem.INVALID_WAIT.because("wait is a number of seconds, 0 or more").spelled("boot.bad_wait");
         }
         // Longer waits than the server allows are shortened, not refused: the device still gets an answer.
         return Duration.ofMillis(Math.min(Math.round(wait * 1000), props.maxBootWait().toMillis()));
     }
 
-    private static ProblemException busy(String code, String detail) {
-        ProblemException e = new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, code, detail);
-        e.getHeaders().set(HttpHeaders.RETRY_AFTER, "2");
-        return e;
-    }
 }

@@ -21,8 +21,11 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 
+import dev.tailor.problem.Problem;
 import dev.tailor.store.BlobStore;
 import dev.tailor.store.Digest;
+import dev.tailor.store.Layout;
+import dev.tailor.problem.TailorException;
 import dev.tailor.web.ProblemException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -64,7 +67,7 @@ class ImageController {
     Mono<Void> image(@PathVariable String name, ServerWebExchange exchange) {
         if (name.endsWith(".sig")) {
             Digest digest = digest(name.substring(0, name.length() - 4));
-            return sidecar(digest, ImageFiles.signatureKey(digest), "signature.not_found",
+            return sidecar(digest, Layout.signature(digest), Problem.SIGNATURE_NOT_FOUND,
                     MediaType.APPLICATION_OCTET_STREAM, exchange);
         }
         Digest digest = digest(name);
@@ -78,7 +81,7 @@ class ImageController {
     @GetMapping("/v1/images/sha256/{hex}/provenance")
     Mono<Void> provenance(@PathVariable String hex, ServerWebExchange exchange) {
         Digest digest = digest(hex);
-        return sidecar(digest, ImageFiles.provenanceKey(digest), "provenance.not_found", MediaType.APPLICATION_JSON,
+        return sidecar(digest, Layout.provenance(digest), Problem.PROVENANCE_NOT_FOUND, MediaType.APPLICATION_JSON,
                 exchange);
     }
 
@@ -86,7 +89,7 @@ class ImageController {
         ServerHttpRequest request = exchange.getRequest();
         ServerHttpResponse response = exchange.getResponse();
         HttpHeaders in = request.getHeaders();
-        var elsewhere = files.store().publicUrl(ImageFiles.imageKey(image.digest()));
+        var elsewhere = files.store().publicUrl(Layout.image(image.digest()));
         if (elsewhere.isPresent()) {
             // The store serves its objects itself (tailor.store.s3.public-base-url): send devices and edges there.
             // Where an image lives never changes, so the redirect is as immutable as the image.
@@ -103,8 +106,7 @@ class ImageController {
         boolean notModified = EntityTags.noneMatchHits(in.getFirst(HttpHeaders.IF_NONE_MATCH), image.etag());
         if (!notModified && wanted instanceof ByteRange.Unsatisfiable) {
             served.get(Outcome.UNSATISFIABLE).increment();
-            ProblemException problem = new ProblemException(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE,
-                    "range.unsatisfiable", "The image has " + image.size() + " bytes; the requested range lies outside.");
+            ProblemException problem = new ProblemException(Problem.RANGE_UNSATISFIABLE, "The image has " + image.size() + " bytes; the requested range lies outside.");
             problem.getHeaders().set(HttpHeaders.CONTENT_RANGE, "bytes */" + image.size());
             problem.getHeaders().set(HttpHeaders.ACCEPT_RANGES, "bytes");
             return Mono.error(problem);
@@ -147,7 +149,7 @@ class ImageController {
                     .doOnError(e -> files.forget(image.digest()));
         }
         BlobStore store = files.store();
-        String key = ImageFiles.imageKey(image.digest());
+        String key = Layout.image(image.digest());
         Flux<DataBuffer> body = DataBufferUtils.readInputStream(() -> {
             InputStream stream = store.get(key).orElseThrow(() -> new UncheckedIOException(
                     new java.io.FileNotFoundException(key)));
@@ -174,16 +176,15 @@ class ImageController {
     }
 
     /** Signatures and provenance: small, immutable once written, so read whole and tagged by their own digest. */
-    private Mono<Void> sidecar(Digest image, String key, String missingCode, MediaType type,
+    private Mono<Void> sidecar(Digest image, String key, Problem missing, MediaType type,
             ServerWebExchange exchange) {
         BlobStore store = files.store();
         return Mono.fromCallable(() -> {
             Optional<InputStream> stream = store.get(key);
             if (stream.isEmpty()) {
-                throw store.head(ImageFiles.imageKey(image)).isEmpty() ? imageNotFound(image)
-                        : noStore(new ProblemException(HttpStatus.NOT_FOUND, missingCode,
-                                "No " + missingCode.substring(0, missingCode.indexOf('.')) + " is stored for image "
-                                        + image + "."));
+                throw store.head(Layout.image(image)).isEmpty() ? imageNotFound(image)
+                        : missing.because("No " + missing.code().substring(0, missing.code().indexOf('.'))
+                                + " is stored for image " + image + ".");
             }
             try (InputStream s = stream.get()) {
                 byte[] bytes = s.readNBytes(SIDECAR_LIMIT + 1);
@@ -212,19 +213,13 @@ class ImageController {
         });
     }
 
-    private ProblemException imageNotFound(Digest digest) {
+    private TailorException imageNotFound(Digest digest) {
         served.get(Outcome.NOT_FOUND).increment();
-        return noStore(ProblemException.notFound("image.not_found", "No image " + digest + " is stored."));
+        return Problem.IMAGE_NOT_FOUND.because("No image " + digest + " is stored.");
     }
 
     private static Digest digest(String hex) {
-        return Digest.ofHex(hex).orElseThrow(() -> noStore(ProblemException.badRequest("digest.invalid",
-                "An image digest is 64 lowercase hex digits: /v1/images/sha256/<hex>.")));
-    }
-
-    /** Errors must never be cached by an edge: the image may exist a moment later. */
-    private static ProblemException noStore(ProblemException problem) {
-        problem.getHeaders().set(HttpHeaders.CACHE_CONTROL, "no-store");
-        return problem;
+        return Digest.ofHex(hex).orElseThrow(() -> Problem.DIGEST_INVALID.because(
+                "An image digest is 64 lowercase hex digits: /v1/images/sha256/<hex>."));
     }
 }

@@ -19,6 +19,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.tailor.store.BlobInfo;
 import dev.tailor.store.BlobStore;
 import dev.tailor.store.Digest;
+import dev.tailor.store.Layout;
 
 /**
  * Finds stored images. Images never change once written, so a found one is remembered: the hot path of a
@@ -38,18 +39,6 @@ class ImageFiles {
         Optional<Path> localFile() {
             return Optional.ofNullable(file);
         }
-    }
-
-    static String imageKey(Digest d) {
-        return "images/" + d.path();
-    }
-
-    static String signatureKey(Digest d) {
-        return imageKey(d) + ".sig";
-    }
-
-    static String provenanceKey(Digest d) {
-        return imageKey(d) + ".provenance.json";
     }
 
     private final BlobStore store;
@@ -77,7 +66,7 @@ class ImageFiles {
         if (known != null) {
             return Optional.of(known);
         }
-        String key = imageKey(digest);
+        String key = Layout.image(digest);
         Optional<BlobInfo> info = store.head(key);
         if (info.isEmpty()) {
             return Optional.empty();

@@ -9,8 +9,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
-import org.springframework.http.HttpStatus;
 
+import dev.tailor.problem.Problem;
 import dev.tailor.target.Arch;
 
 /**
@@ -315,7 +315,6 @@ final class CpuinfoParser {
     }
 
     private static FingerprintException mismatch(Arch asked, String why) {
-        return new FingerprintException(HttpStatus.UNPROCESSABLE_CONTENT, "fingerprint.arch_mismatch",
-                "the request asks for " + asked + " but " + why);
+        return new FingerprintException(Problem.FINGERPRINT_ARCH_MISMATCH, "the request asks for " + asked + " but " + why);
     }
 }

@@ -12,8 +12,10 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.tailor.web.RequestBodies;
+import dev.tailor.problem.Problem;
 import dev.tailor.target.TargetView;
-import dev.tailor.web.ProblemException;
+import dev.tailor.problem.TailorException;
 import reactor.core.publisher.Mono;
 
 /** Public: devices resolve their fingerprint; dashboards read which targets an app's devices need. */
@@ -56,18 +58,18 @@ class FingerprintController {
             @RequestHeader(name = "Tailor-CPU", required = false) String cpuHeader) {
         Policy.parse(policy); // a bad policy is refused before the body is read
         if (app != null && !TargetStats.validApp(app)) {
-            throw ProblemException.badRequest("app.invalid_name", "an app name is [a-z0-9][a-z0-9-]{0,62}");
+            throw Problem.APP_INVALID_NAME.because("an app name is [a-z0-9][a-z0-9-]{0,62}");
         }
         String contentType = request.getHeaders().getFirst(HttpHeaders.CONTENT_TYPE);
         String compact = cpu != null ? cpu : cpuHeader;
-        return Fingerprints.body(request)
+        return RequestBodies.read(request, FingerprintParser.MAX_BODY_BYTES, "a fingerprint")
                 .map(body -> ResolveResponse.of(fingerprints.resolve(contentType, body, compact, arch, policy, app)));
     }
 
     @GetMapping("/v1/apps/{app}/stats/targets")
     StatsResponse stats(@PathVariable String app, @RequestParam(defaultValue = "20") int limit) {
         if (!TargetStats.validApp(app)) {
-            throw ProblemException.badRequest("app.invalid_name", "an app name is [a-z0-9][a-z0-9-]{0,62}");
+            throw Problem.APP_INVALID_NAME.because("an app name is [a-z0-9][a-z0-9-]{0,62}");
         }
         return new StatsResponse(app, stats.top(app, Math.min(Math.max(limit, 0), 1000)));
     }

@@ -1,21 +1,20 @@
 package dev.tailor.fingerprint;
 
-import org.springframework.http.HttpStatus;
+import dev.tailor.problem.Problem;
+import dev.tailor.problem.TailorException;
 
-import dev.tailor.web.ProblemException;
+/** A fingerprint Tailor cannot turn into a target; always a 4xx problem, with a stable code. */
+public class FingerprintException extends TailorException {
 
-/** A fingerprint Tailor cannot turn into a target; always a 4xx, with a stable code. */
-public class FingerprintException extends ProblemException {
-
-    public FingerprintException(HttpStatus status, String code, String detail) {
-        super(status, code, detail);
+    public FingerprintException(Problem problem, String detail) {
+        super(problem, detail);
     }
 
     static FingerprintException unparseable(String detail) {
-        return new FingerprintException(HttpStatus.BAD_REQUEST, "fingerprint.unparseable", detail);
+        return new FingerprintException(Problem.FINGERPRINT_UNPARSEABLE, detail);
     }
 
     static FingerprintException unknownArch(String detail) {
-        return new FingerprintException(HttpStatus.BAD_REQUEST, "fingerprint.unknown_arch", detail);
+        return new FingerprintException(Problem.FINGERPRINT_UNKNOWN_ARCH, detail);
     }
 }

@@ -7,8 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
 
-import org.springframework.http.HttpStatus;
 
+import dev.tailor.problem.Problem;
 import dev.tailor.target.Arch;
 
 /**
@@ -35,12 +35,11 @@ public final class FingerprintParser {
      */
     public static CpuProfile parse(String contentType, byte[] body, String hint) {
         if (body == null || body.length == 0) {
-            throw new FingerprintException(HttpStatus.BAD_REQUEST, "fingerprint.missing", "send a fingerprint: a "
+            throw new FingerprintException(Problem.FINGERPRINT_MISSING, "send a fingerprint: a "
                     + "/proc/cpuinfo (text/plain), JSON, or the compact form in the cpu= query or Tailor-CPU header");
         }
         if (body.length > MAX_BODY_BYTES) {
-            throw new FingerprintException(HttpStatus.CONTENT_TOO_LARGE, "request.too_large",
-                    "a fingerprint is at most " + MAX_BODY_BYTES + " bytes");
+            throw new FingerprintException(Problem.REQUEST_TOO_LARGE, "a fingerprint is at most " + MAX_BODY_BYTES + " bytes");
         }
         Optional<Arch> arch = hint(hint);
         String text = text(body);
@@ -59,8 +58,7 @@ public final class FingerprintParser {
             }
             return CpuinfoParser.parse(text, arch);
         }
-        throw new FingerprintException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "fingerprint.unsupported_media_type",
-                "send text/plain (/proc/cpuinfo) or application/json, not " + JsonFingerprintParser.clip(type));
+        throw new FingerprintException(Problem.FINGERPRINT_UNSUPPORTED_MEDIA_TYPE, "send text/plain (/proc/cpuinfo) or application/json, not " + JsonFingerprintParser.clip(type));
     }
 
     static Optional<Arch> hint(String hint) {

@@ -1,13 +1,7 @@
 package dev.tailor.fingerprint;
 
-import org.springframework.core.io.buffer.DataBufferLimitException;
-import org.springframework.core.io.buffer.DataBufferUtils;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.stereotype.Service;
 
-import dev.tailor.web.ProblemException;
-import reactor.core.publisher.Mono;
 
 /**
  * What the HTTP endpoints and the boot flow share: one request's fingerprint, in whichever form it came, to a
@@ -44,33 +38,5 @@ public class Fingerprints {
             stats.record(app, r.target().id());
         }
         return r;
-    }
-
-    /**
-     * A request's fingerprint body, at most {@link FingerprintParser#MAX_BODY_BYTES}: refused on the announced
-     * length before anything is read, and otherwise as soon as reading passes the cap (413), never buffered first.
-     * Empty when the request has no body.
-     */
-    public static Mono<byte[]> body(ServerHttpRequest request) {
-        if (request.getHeaders().getContentLength() > FingerprintParser.MAX_BODY_BYTES) {
-            return Mono.error(tooLarge());
-        }
-        return DataBufferUtils.join(request.getBody(), FingerprintParser.MAX_BODY_BYTES)
-                .map(buffer -> {
-                    try {
-                        byte[] bytes = new byte[buffer.readableByteCount()];
-                        buffer.read(bytes);
-                        return bytes;
-                    } finally {
-                        DataBufferUtils.release(buffer);
-                    }
-                })
-                .defaultIfEmpty(new byte[0])
-                .onErrorMap(DataBufferLimitException.class, e -> tooLarge());
-    }
-
-    private static ProblemException tooLarge() {
-        return new ProblemException(HttpStatus.CONTENT_TOO_LARGE, "request.too_large",
-                "a fingerprint is at most " + FingerprintParser.MAX_BODY_BYTES + " bytes");
     }
 }

@@ -1,5 +1,6 @@
 package dev.tailor.fingerprint;
 
+import dev.tailor.problem.Problem;
 import java.util.Locale;
 
 /** How finely a fingerprint is resolved: coarser policies share more cache, finer ones run faster. */
@@ -21,8 +22,7 @@ public enum Policy {
             case "portable", "baseline" -> PORTABLE;
             case "level" -> LEVEL;
             case "native" -> NATIVE;
-            default -> throw new FingerprintException(org.springframework.http.HttpStatus.BAD_REQUEST,
-                    "fingerprint.bad_policy", "unknown policy \"" + JsonFingerprintParser.clip(name)
+            default -> throw new FingerprintException(Problem.FINGERPRINT_BAD_POLICY, "unknown policy \"" + JsonFingerprintParser.clip(name)
                     + "\"; known: portable, level, native");
         };
     }

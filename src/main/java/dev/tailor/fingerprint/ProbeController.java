@@ -10,8 +10,9 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.tailor.problem.Problem;
 import dev.tailor.target.Arch;
-import dev.tailor.web.ProblemException;
+import dev.tailor.problem.TailorException;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -30,8 +31,7 @@ class ProbeController {
 
     @GetMapping("/v1/probes/{arch}")
     Mono<ResponseEntity<byte[]>> probe(@PathVariable String arch) {
-        Arch a = Arch.parse(arch).filter(Arch::isMachine).orElseThrow(() -> ProblemException.notFound(
-                "probe.unknown_arch", "No probe for '" + arch + "'; architectures: x86_64, i686, aarch64, armv7 "
+        Arch a = Arch.parse(arch).filter(Arch::isMachine).orElseThrow(() -> Problem.PROBE_UNKNOWN_ARCH.because("No probe for '" + arch + "'; architectures: x86_64, i686, aarch64, armv7 "
                         + "(a WebAssembly host knows its features: WebAssembly.validate tells whether it has simd128)"));
         return Mono.fromCallable(() -> probes.forArch(a)).subscribeOn(Schedulers.boundedElastic())
                 .map(p -> ResponseEntity.ok()

@@ -14,6 +14,7 @@ import org.springframework.stereotype.Service;
 import dev.tailor.store.BlobStore;
 import dev.tailor.store.DataDir;
 import dev.tailor.store.Digest;
+import dev.tailor.store.Layout;
 import dev.tailor.target.Arch;
 import dev.tailor.target.TargetCatalog;
 import dev.tailor.toolchain.ImageCompiler;
@@ -67,7 +68,7 @@ public class ProbeImages {
             var result = compiler.compile(compiler.probeRequest("probe"), target, dir);
             byte[] bytes = Files.readAllBytes(result.image());
             Digest digest = Digest.of(Digest.sha256().digest(bytes));
-            store.putIfAbsent("images/" + digest.path(), result.image());
+            store.putIfAbsent(Layout.image(digest), result.image());
             return new Probe(arch, target.id(), digest, bytes);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

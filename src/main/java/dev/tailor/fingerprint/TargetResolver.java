@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
 import dev.tailor.fingerprint.NamedMicroarchitectures.Uarch;
+import dev.tailor.problem.Problem;
 import dev.tailor.target.Arch;
 import dev.tailor.target.Target;
 import dev.tailor.target.TargetCatalog;
@@ -51,7 +51,7 @@ public class TargetResolver {
         if (!base.isSafeFor(cpu.features())) {
             TreeSet<String> missing = new TreeSet<>(base.features());
             missing.removeAll(cpu.features());
-            throw new FingerprintException(HttpStatus.UNPROCESSABLE_CONTENT, "fingerprint.unsupported_cpu",
+            throw new FingerprintException(Problem.FINGERPRINT_UNSUPPORTED_CPU,
                     "this CPU lacks " + String.join(", ", missing) + ", which even the " + cpu.arch()
                             + " baseline (" + base.id() + ") requires: Tailor has no image it can run");
         }

@@ -33,7 +33,7 @@ import tools.jackson.databind.json.JsonMapper;
 public class TargetStats {
 
     /** Where the fleet's counts are kept. */
-    public static final String KEY = "stats/targets.json";
+    public static final String KEY = dev.tailor.store.Layout.TARGET_STATS;
 
     private static final Logger log = LoggerFactory.getLogger(TargetStats.class);
     private static final Pattern APP = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");

@@ -9,7 +9,8 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
-import dev.tailor.web.ProblemException;
+import dev.tailor.problem.Problem;
+import dev.tailor.problem.TailorException;
 
 /** The catalog, public: devices and CDNs may look up what a target id means. */
 @RestController
@@ -32,8 +33,7 @@ class TargetController {
     @GetMapping("/v1/targets/{id}")
     ResponseEntity<TargetView.Detail> one(@PathVariable String id) {
         return ResponseEntity.ok().cacheControl(CACHE).body(catalog.find(id).map(TargetView.Detail::of)
-                .orElseThrow(() -> ProblemException.notFound(
-                "target.unknown", "no target \"" + (id.length() > 64 ? id.substring(0, 64) + "..." : id)
+                .orElseThrow(() -> Problem.TARGET_UNKNOWN.because("no target \"" + (id.length() > 64 ? id.substring(0, 64) + "..." : id)
                         + "\"; GET /v1/targets lists them")));
     }
 }

@@ -1,11 +1,15 @@
 package dev.tailor.toolchain;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
+import dev.tailor.problem.Problem;
+import dev.tailor.problem.TailorException;
 import dev.tailor.store.Documents;
+import dev.tailor.store.Layout;
 import dev.tailor.target.Arch;
 import dev.tailor.target.Target;
 import dev.tailor.target.TargetCatalog;
@@ -28,13 +32,15 @@ public final class PublishedToolchains {
     }
 
     private final Documents documents;
+    private final Clock clock;
 
-    public PublishedToolchains(Documents documents) {
+    public PublishedToolchains(Documents documents, Clock clock) {
         this.documents = documents;
+        this.clock = clock;
     }
 
     static String key(Arch arch) {
-        return "meta/toolchains/" + arch.id() + ".json";
+        return Layout.toolchains(arch.id());
     }
 
     /** Called by a worker at start, for the architectures it serves. */
@@ -50,7 +56,7 @@ public final class PublishedToolchains {
                     }
                 }
             }
-            documents.write(key(arch), new Published(arch.id(), ids, Instant.now(), flavors));
+            documents.write(key(arch), new Published(arch.id(), ids, clock.instant(), flavors));
         }
     }
 
@@ -74,10 +80,11 @@ public final class PublishedToolchains {
     }
 
     /** No worker has announced a toolchain for the architecture: builds for it cannot be named, let alone run. */
-    public static final class NoWorkerException extends RuntimeException {
+    public static final class NoWorkerException extends TailorException {
         NoWorkerException(Target target) {
-            super("no worker serving " + target.arch().id() + " has published its toolchain for " + target.id()
-                    + " yet");
+            super(Problem.BUILD_NO_WORKER, "No build worker for this architecture has started yet; retry shortly.",
+                    "no worker serving " + target.arch().id() + " has published its toolchain for " + target.id()
+                            + " yet", null);
         }
     }
 }

@@ -1,44 +1,56 @@
 package dev.tailor.web;
 
 import java.net.URI;
-import java.util.Map;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
 
+import dev.tailor.problem.Problem;
+import dev.tailor.problem.TailorException;
+
 /**
- * A failure the client can act on. Rendered as an RFC 9457 problem document whose {@code code} is stable and
- * machine-readable, e.g. {@code bundle.path_traversal}.
+ * A problem from the catalogue as Spring's error response: an RFC 9457 document whose {@code type} names the
+ * catalogue's code and whose {@code code} is that code (or the earlier spelling the endpoint sends). Controllers use
+ * it directly only when the answer needs headers of its own (a 416's Content-Range); everything else throws
+ * {@link TailorException}, which {@link ProblemHandler} turns into one of these.
  */
 public class ProblemException extends ErrorResponseException {
 
-    public ProblemException(HttpStatus status, String code, String detail) {
-        this(status, code, detail, Map.of());
+    private final String code;
+
+    public ProblemException(Problem problem, String detail) {
+        this(problem.because(detail));
     }
 
-    public ProblemException(HttpStatus status, String code, String detail, Map<String, Object> properties) {
-        super(status, problem(status, code, detail, properties), null);
+    public ProblemException(TailorException e) {
+        super(HttpStatus.valueOf(e.problem().status()), document(e), e.getCause());
+        this.code = e.code();
+        if (e.problem().retryAfterSeconds() > 0) {
+            getHeaders().set(HttpHeaders.RETRY_AFTER, String.valueOf(e.problem().retryAfterSeconds()));
+        }
+        if (e.problem().status() == 401) {
+            getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"tailor\"");
+        }
     }
 
     public String code() {
-        return (String) getBody().getProperties().get("code");
+        return code;
     }
 
-    static ProblemDetail problem(HttpStatus status, String code, String detail, Map<String, Object> properties) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setType(URI.create("https://tailor.dev/problems/" + code));
+    private static ProblemDetail document(TailorException e) {
+        HttpStatus status = HttpStatus.valueOf(e.problem().status());
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, e.detail());
+        problem.setType(type(e.problem().code()));
         problem.setTitle(status.getReasonPhrase());
-        problem.setProperty("code", code);
-        properties.forEach(problem::setProperty);
+        problem.setProperty("code", e.code());
+        e.properties().forEach(problem::setProperty);
         return problem;
     }
 
-    public static ProblemException badRequest(String code, String detail) {
-        return new ProblemException(HttpStatus.BAD_REQUEST, code, detail);
+    static URI type(String code) {
+        return URI.create("https://tailor.dev/problems/" + code);
     }
 
-    public static ProblemException notFound(String code, String detail) {
-        return new ProblemException(HttpStatus.NOT_FOUND, code, detail);
-    }
 }

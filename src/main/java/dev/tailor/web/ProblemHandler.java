@@ -19,9 +19,9 @@ import org.springframework.web.reactive.result.method.annotation.ResponseEntityE
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
 
-import dev.tailor.build.BuildDispatchUnavailableException;
-import dev.tailor.store.BlobStoreException;
-import dev.tailor.toolchain.PublishedToolchains;
+import dev.tailor.problem.Problem;
+import dev.tailor.problem.Problem;
+import dev.tailor.problem.TailorException;
 import reactor.core.publisher.Mono;
 
 /**
@@ -51,40 +51,25 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(DataBufferLimitException.class)
     Mono<ResponseEntity<Object>> tooLarge(DataBufferLimitException ex, ServerWebExchange exchange) {
-        return problem(new ProblemException(HttpStatus.CONTENT_TOO_LARGE, "request.too_large",
-                "The request body is larger than this endpoint accepts."), exchange);
+        return problem(Problem.REQUEST_TOO_LARGE.because("The request body is larger than this endpoint accepts."), exchange);
     }
 
-    @ExceptionHandler(BlobStoreException.class)
-    Mono<ResponseEntity<Object>> storeDown(BlobStoreException ex, ServerWebExchange exchange) {
-        return unavailable(ex.toString(), "store.unavailable", "The storage backend is unavailable; retry shortly.",
-                5, exchange);
-    }
-
-    @ExceptionHandler(BuildDispatchUnavailableException.class)
-    Mono<ResponseEntity<Object>> dispatchDown(BuildDispatchUnavailableException ex, ServerWebExchange exchange) {
-        return unavailable(ex.getMessage(), "build.dispatch_unavailable",
-                "Builds cannot be handed to the workers right now; retry shortly.", 5, exchange);
-    }
-
-    @ExceptionHandler(PublishedToolchains.NoWorkerException.class)
-    Mono<ResponseEntity<Object>> noWorker(PublishedToolchains.NoWorkerException ex, ServerWebExchange exchange) {
-        return unavailable(ex.getMessage(), "build.no_worker",
-                "No build worker for this architecture has started yet; retry shortly.", 30, exchange);
-    }
-
-    /** A backend this request needs is down: 503 with Retry-After, the cause only in the log. */
-    private Mono<ResponseEntity<Object>> unavailable(String cause, String code, String detail, int retryAfter,
-                                                     ServerWebExchange exchange) {
-        log.warn("{} on {} {}: {}", code, exchange.getRequest().getMethod(), exchange.getRequest().getPath(), cause);
-        ProblemException problem = new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, code, detail);
-        problem.getHeaders().set(HttpHeaders.RETRY_AFTER, String.valueOf(retryAfter));
-        return problem(problem, exchange);
+    /** Every catalogued problem; a failure behind the request (5xx) is logged with its cause, never shown. */
+    @ExceptionHandler(TailorException.class)
+    Mono<ResponseEntity<Object>> problem(TailorException ex, ServerWebExchange exchange) {
+        if (ex.problem().status() >= 500) {
+            log.warn("{} on {} {}: {}", ex.code(), exchange.getRequest().getMethod(), exchange.getRequest().getPath(),
+                    ex.getMessage(), ex.getCause());
+        }
+        if (ex.problem().status() == 0) { // a build record's failure code, never an answer: a bug if it gets here
+            return unexpected(ex, exchange);
+        }
+        return problem(new ProblemException(ex), exchange);
     }
 
     @ExceptionHandler(DecodingException.class)
     Mono<ResponseEntity<Object>> undecodable(DecodingException ex, ServerWebExchange exchange) {
-        return problem(ProblemException.badRequest("request.malformed", "The request body could not be read: "
+        return problem(Problem.REQUEST_MALFORMED.because("The request body could not be read: "
                 + safeMessage(ex)), exchange);
     }
 
@@ -94,8 +79,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             return handleException(ex, exchange);
         }
         log.error("unexpected failure on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), ex);
-        return problem(new ProblemException(HttpStatus.INTERNAL_SERVER_ERROR, "internal",
-                "The server failed unexpectedly; the failure has been logged."), exchange);
+        return problem(Problem.INTERNAL.because("The server failed unexpectedly; the failure has been logged."), exchange);
     }
 
     private Mono<ResponseEntity<Object>> problem(ProblemException ex, ServerWebExchange exchange) {
@@ -106,7 +90,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         if (problem.getProperties() == null || !problem.getProperties().containsKey("code")) {
             String code = codeFor(ex, status);
             problem.setProperty("code", code);
-            problem.setType(URI.create("https://tailor.dev/problems/" + code));
+            problem.setType(ProblemException.type(code));
         }
         if (problem.getTitle() == null && status instanceof HttpStatus known) {
             problem.setTitle(known.getReasonPhrase());
@@ -115,16 +99,16 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     static String codeFor(Exception ex, HttpStatusCode status) {
         if (ex instanceof ServerWebInputException && status.value() == 400) {
-            return "request.malformed";
+            return Problem.REQUEST_MALFORMED.code();
         }
         return switch (status.value()) {
-            case 400 -> "request.bad";
-            case 404 -> "http.not_found";
-            case 405 -> "http.method_not_allowed";
-            case 406 -> "http.not_acceptable";
-            case 413 -> "request.too_large";
-            case 415 -> "http.unsupported_media_type";
-            default -> "http." + status.value();
+            case 400 -> Problem.REQUEST_BAD.code();
+            case 404 -> Problem.HTTP_NOT_FOUND.code();
+            case 405 -> Problem.HTTP_METHOD_NOT_ALLOWED.code();
+            case 406 -> Problem.HTTP_NOT_ACCEPTABLE.code();
+            case 413 -> Problem.REQUEST_TOO_LARGE.code();
+            case 415 -> Problem.HTTP_UNSUPPORTED_MEDIA_TYPE.code();
+            default -> "http." + status.value(); // Problem.HTTP_OTHER
         };
     }
 

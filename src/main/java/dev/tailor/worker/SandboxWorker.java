@@ -38,6 +38,7 @@ import dev.tailor.bundle.Manifest;
 import dev.tailor.signing.Signer;
 import dev.tailor.store.BlobStore;
 import dev.tailor.store.Digest;
+import dev.tailor.store.Layout;
 import dev.tailor.target.Target;
 import dev.tailor.target.TargetCatalog;
 import dev.tailor.toolchain.CompileFailedException;
@@ -69,7 +70,7 @@ public final class SandboxWorker implements BuildExecutor {
     private final SandboxLimits limits;
     private final boolean isolate;
     private final Workspaces workspaces;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
     /** Store writes of one build run side by side: they only wait for the disk. */
     private final ExecutorService writers = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "build-store-writer");
@@ -100,7 +101,8 @@ public final class SandboxWorker implements BuildExecutor {
      */
     public SandboxWorker(BuildRecords records, BlobStore store, BundleService bundles, TargetCatalog catalog,
                          ImageCompiler compiler, Signer signer, ObjectMapper json, SandboxLimits limits,
-                         boolean isolate, Path workRoot, int ready) {
+                         boolean isolate, Path workRoot, int ready, Clock clock) {
+        this.clock = clock;
         this.records = records;
         this.store = store;
         this.bundles = bundles;
@@ -213,16 +215,16 @@ public final class SandboxWorker implements BuildExecutor {
         // signature: the three are stored at once (each write waits for its fsync), all before (in execute) the
         // record, so a record claiming success always finds its image. The first write of an image key wins, and
         // equal inputs give equal bytes anyway.
-        CompletableFuture<Void> imageWrite = write(BuildRecords.imageKey(digest), () -> image);
+        CompletableFuture<Void> imageWrite = write(Layout.image(digest), () -> image);
         BuildRecord.Image img = BuildRecord.Image.of(digest, image.length);
         BuildRecord ok = BuildRecord.succeeded(job, started, compiledAt, img, compiled.appFlags());
         Provenance p = new Provenance("https://tailor.dev/provenance/v1", img, job.key(), job.bundle(), job.app(),
                 job.target(), job.arch(), job.toolchain(), compiled.appFlags(), started, compiledAt, ok.durationMs(),
                 signer.keyId());
-        CompletableFuture<Void> provenanceWrite = write(BuildRecords.provenanceKey(digest),
+        CompletableFuture<Void> provenanceWrite = write(Layout.provenance(digest),
                 () -> signer.envelope(Signer.PROVENANCE_TYPE, json.writeValueAsBytes(p)));
         byte[] signature = signer.sign(image);
-        CompletableFuture<Void> signatureWrite = write(BuildRecords.signatureKey(digest), () -> signature);
+        CompletableFuture<Void> signatureWrite = write(Layout.signature(digest), () -> signature);
         buildLog.add("# image " + digest + " (" + image.length + " bytes), signed by key " + signer.keyId() + ", "
                 + ok.durationMs() + " ms");
         join(CompletableFuture.allOf(imageWrite, signatureWrite, provenanceWrite));
@@ -259,7 +261,7 @@ public final class SandboxWorker implements BuildExecutor {
             return new CompileRequest(src, sources, m.include(), defines, Optimize.valueOf(m.optimize().name()),
                     m.heapBytes(), m.name(), job.key());
         } catch (IllegalArgumentException e) {
-            throw new BuildFailure("build.invalid_bundle", "The bundle cannot be built: " + e.getMessage(), null);
+            throw new BuildFailure("build.bad_bundle", "The bundle cannot be built: " + e.getMessage(), null);
         }
     }
 

@@ -45,7 +45,7 @@ class WorkerConfiguration {
     @Bean(destroyMethod = "close")
     SandboxWorker sandboxWorker(BuildRecords records, BlobStore store, BundleService bundles, TargetCatalog catalog,
                                 ImageCompiler compiler, Signer signer, ObjectMapper json, WorkerProperties props,
-                                DataDir dataDir, Deployment deployment) {
+                                DataDir dataDir, Deployment deployment, java.time.Clock clock) {
         if (!props.sandbox().equals("bwrap") && !props.sandbox().equals("none")) {
             throw new IllegalArgumentException("tailor.worker.sandbox must be bwrap or none, not " + props.sandbox());
         }
@@ -55,6 +55,6 @@ class WorkerConfiguration {
         // an API replica never builds: it keeps no sandboxes waiting
         int ready = deployment.mode() == Deployment.Mode.API ? 0 : props.ready();
         return new SandboxWorker(records, store, bundles, catalog, compiler, signer, json, props.limits(),
-                props.sandbox().equals("bwrap"), dataDir.path().resolve("work/builds"), ready);
+                props.sandbox().equals("bwrap"), dataDir.path().resolve("work/builds"), ready, clock);
     }
 }

@@ -1,5 +1,6 @@
 package dev.tailor.amqp;
 
+import java.time.Clock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -81,7 +82,7 @@ class AmqpReplicasTest {
     @Test
     void aReplicaThatHeardABuildStart_joinsIt_insteadOfBuildingTheKeyAgain() throws Exception {
         FileSystemBlobStore store = new FileSystemBlobStore(tmp.resolve("blobs"));
-        BundleService bundlesA = new BundleService(documents(store), TestBundles.defaultLimits(), new DataDir(tmp));
+        BundleService bundlesA = new BundleService(documents(store), TestBundles.defaultLimits(), new DataDir(tmp), Clock.systemUTC());
         BundleDocument bundle = TestBundles.ingest(bundlesA, "app", Archives.hello("app"));
         BuildRecords workerRecords = new BuildRecords(documents(store));
         AtomicInteger executions = new AtomicInteger();
@@ -99,7 +100,7 @@ class AmqpReplicasTest {
             return ok;
         }, Set.of(Arch.X86_64), 1, job -> workerRecords.read(new dev.tailor.build.BuildKey(job.key()))));
         Builds a = replica(store, bundlesA);
-        Builds b = replica(store, new BundleService(documents(store), TestBundles.defaultLimits(), new DataDir(tmp)));
+        Builds b = replica(store, new BundleService(documents(store), TestBundles.defaultLimits(), new DataDir(tmp), Clock.systemUTC()));
 
         CompletableFuture<BuildRecord> first = a.submit(bundle.digest(), X86, Priority.API);
         var key = a.key(bundle.digest(), X86);
@@ -118,6 +119,6 @@ class AmqpReplicasTest {
 
     private Builds replica(FileSystemBlobStore store, BundleService bundles) {
         return new Builds(new BuildRecords(documents(store)), dispatcher(null), bundles, CATALOG, t -> "sha256:tc",
-                new BuildMetrics(new SimpleMeterRegistry()));
+                new BuildMetrics(new SimpleMeterRegistry()), Clock.systemUTC());
     }
 }

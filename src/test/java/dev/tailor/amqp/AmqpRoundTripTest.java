@@ -1,5 +1,6 @@
 package dev.tailor.amqp;
 
+import java.time.Clock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -51,7 +52,7 @@ class AmqpRoundTripTest {
         try (BuildDispatcher amqp = new AmqpBuildDispatcher(f, Rabbit.JSON, new AmqpBuildDispatcher.Settings(
                 "roundtrip-" + UUID.randomUUID(), 100, 3, Duration.ofSeconds(5)), new AmqpBuildDispatcher.Worker(
                 NOTHING, EnumSet.of(Arch.X86_64), 1, job -> Optional.empty()), true);
-             BuildDispatcher local = new InProcessDispatcher(NOTHING, 1, 100)) {
+             BuildDispatcher local = new InProcessDispatcher(NOTHING, 1, 100, Clock.systemUTC())) {
             double[] viaAmqp = median(amqp, 200);
             double[] inProcess = median(local, 200);
             System.out.printf("no-op build, dispatch to finished: RabbitMQ median %.2f ms (p90 %.2f), in-process "

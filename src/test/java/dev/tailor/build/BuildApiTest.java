@@ -250,7 +250,7 @@ class BuildApiTest extends ApiTestBase {
                 .get("code").asString()).isEqualTo("bundle.not_found");
         String digest = upload("errs", app("errs", "int main(void){return 0;}\n"));
         assertThat(post("{\"bundle\":\"" + digest + "\"}", "0", 422).get("code").asString()).isEqualTo("build.target_required");
-        assertThat(post("{\"bundle\":\"" + digest + "\",\"target\":\"pentium-pro\"}", "0", 422).get("code").asString())
+        assertThat(post("{\"bundle\":\"" + digest + "\",\"target\":\"pentium-pro\"}", "0", 404).get("code").asString())
                 .isEqualTo("target.unknown");
         assertThat(post("{\"bundle\":\"" + digest + "\",\"target\":7}", "0", 422).get("code").asString())
                 .isEqualTo("build.invalid_field");

@@ -27,9 +27,10 @@ import dev.tailor.store.DataDir;
 import dev.tailor.store.Digest;
 import dev.tailor.store.Documents;
 import dev.tailor.store.FileSystemBlobStore;
+import dev.tailor.testsupport.SettableClock;
 import dev.tailor.target.Target;
 import dev.tailor.target.TargetCatalog;
-import dev.tailor.web.ProblemException;
+import dev.tailor.problem.TailorException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -54,12 +55,13 @@ class BuildsTest {
     InProcessDispatcher dispatcher;
     Builds builds;
     BundleDocument bundle;
+    final SettableClock clock = new SettableClock(Instant.parse("2026-06-01T00:00:00Z"));
 
     @BeforeEach
     void setUp() {
         Documents documents = new Documents(new FileSystemBlobStore(tmp.resolve("blobs")), JsonMapper.builder().build(),
                 Duration.ofSeconds(10), 1000);
-        bundles = new BundleService(documents, TestBundles.defaultLimits(), new DataDir(tmp));
+        bundles = new BundleService(documents, TestBundles.defaultLimits(), new DataDir(tmp), clock);
         records = new BuildRecords(documents);
         builds = builds(1);
         bundle = TestBundles.ingest(bundles, "app", Archives.hello("app"));
@@ -82,7 +84,7 @@ class BuildsTest {
                             BuildRecord.Image.of(new Digest("ef".repeat(32)), 1), List.of());
             records.write(r);
             return r;
-        }, 1, capacity);
+        }, 1, capacity, clock);
         BuildDispatcher watched = new BuildDispatcher() {
             @Override
             public void dispatch(BuildJob job) {
@@ -110,7 +112,8 @@ class BuildsTest {
                 dispatcher.close();
             }
         };
-        return new Builds(records, watched, bundles, CATALOG, t -> "sha256:toolchain", new BuildMetrics(new SimpleMeterRegistry()));
+        return new Builds(records, watched, bundles, CATALOG, t -> "sha256:toolchain", new BuildMetrics(new SimpleMeterRegistry()),
+                clock);
     }
 
     @AfterEach
@@ -129,11 +132,11 @@ class BuildsTest {
         fail = true;
         BuildRecord first = await(builds.submit(bundle.digest(), X86, Priority.API));
         fail = false;
-        Thread.sleep(5); // index names have millisecond precision
+        clock.advance(Duration.ofMillis(5)); // index names have millisecond precision
         BuildRecord second = await(builds.submit(other.digest(), X86, Priority.API));
-        Thread.sleep(5);
+        clock.advance(Duration.ofMillis(5));
         BuildRecord third = await(builds.submit(bundle.digest(), v3, Priority.API));
-        Thread.sleep(5);
+        clock.advance(Duration.ofMillis(5));
         BuildRecord retried = await(builds.retry(first.key(), Priority.API));
 
         assertThat(builds.list(null, null, r -> true, 10)).extracting(BuildRecord::id)
@@ -195,7 +198,7 @@ class BuildsTest {
         assertThat(retried.status()).isEqualTo(BuildRecord.Status.SUCCEEDED);
         assertThat(retried.attempt()).isEqualTo(2);
         assertThat(executions).hasValue(2);
-        assertThatThrownBy(() -> builds.retry(first.key(), Priority.API)).isInstanceOfSatisfying(ProblemException.class,
+        assertThatThrownBy(() -> builds.retry(first.key(), Priority.API)).isInstanceOfSatisfying(TailorException.class,
                 e -> assertThat(e.code()).isEqualTo("build.not_failed"));
     }
 
@@ -218,12 +221,12 @@ class BuildsTest {
     @Test
     void unknownBundle_andUnsupportedArchitecture_areRefusedWithTheirCodes() {
         assertThatThrownBy(() -> builds.submit(new Digest("00".repeat(32)), X86, Priority.API))
-                .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.code()).isEqualTo("bundle.not_found"));
+                .isInstanceOfSatisfying(TailorException.class, e -> assertThat(e.code()).isEqualTo("bundle.not_found"));
         BundleDocument armOnly = TestBundles.ingest(bundles, "arm", Archives.of()
                 .file("tailor.yaml", "name: arm\nversion: 1.0.0\nsources: [src/*.c]\narchs: [aarch64]\n")
                 .file("src/main.c", "int main(void) { return 0; }\n"));
         assertThatThrownBy(() -> builds.submit(armOnly.digest(), X86, Priority.API))
-                .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.code()).isEqualTo("build.arch_unsupported"));
+                .isInstanceOfSatisfying(TailorException.class, e -> assertThat(e.code()).isEqualTo("build.arch_unsupported"));
         assertThat(executions).hasValue(0);
     }
 

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.util.unit.DataSize;
 
-import dev.tailor.web.ProblemException;
+import dev.tailor.problem.TailorException;
 
 class BundleNormalizerTest {
 
@@ -37,7 +37,7 @@ class BundleNormalizerTest {
     String rejection(byte[] archive, ArchiveFormat format) {
         try {
             normalize(archive, format);
-        } catch (ProblemException e) {
+        } catch (TailorException e) {
             return e.code();
         } catch (IOException e) {
             throw new AssertionError(e);

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
+import dev.tailor.store.Layout;
 import dev.tailor.ApiTestBase;
 import dev.tailor.store.BlobStore;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -94,7 +95,7 @@ class BootScriptTest extends ApiTestBase {
         if (tamper) {
             signature[10] ^= 1;
         }
-        store.put(ImageFiles.signatureKey(image.digest()), new ByteArrayInputStream(signature));
+        store.put(Layout.signature(image.digest()), new ByteArrayInputStream(signature));
     }
 
     @AfterAll

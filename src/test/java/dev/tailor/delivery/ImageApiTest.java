@@ -19,6 +19,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 
+import dev.tailor.store.Layout;
 import dev.tailor.ApiTestBase;
 import dev.tailor.store.BlobStore;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -182,9 +183,9 @@ class ImageApiTest extends ApiTestBase {
     void signatureAndProvenance_areServedImmutable() {
         byte[] sig = new byte[64];
         new java.util.Random().nextBytes(sig);
-        store.put(ImageFiles.signatureKey(image.digest()), new ByteArrayInputStream(sig));
+        store.put(Layout.signature(image.digest()), new ByteArrayInputStream(sig));
         String provenance = "{\"payload\":{\"image\":\"" + image.digest() + "\"},\"signature\":\"x\"}";
-        store.put(ImageFiles.provenanceKey(image.digest()),
+        store.put(Layout.provenance(image.digest()),
                 new ByteArrayInputStream(provenance.getBytes(StandardCharsets.UTF_8)));
 
         byte[] body = web.get().uri(image.url() + ".sig").exchange()

@@ -3,6 +3,7 @@ package dev.tailor.delivery;
 import java.io.ByteArrayInputStream;
 import java.util.Random;
 
+import dev.tailor.store.Layout;
 import dev.tailor.store.BlobStore;
 import dev.tailor.store.Digest;
 
@@ -28,7 +29,7 @@ final class TestImages {
 
     static Stored put(BlobStore store, byte[] bytes) {
         Digest digest = Digest.of(Digest.sha256().digest(bytes));
-        store.put(ImageFiles.imageKey(digest), new ByteArrayInputStream(bytes));
+        store.put(Layout.image(digest), new ByteArrayInputStream(bytes));
         return new Stored(digest, bytes);
     }
 

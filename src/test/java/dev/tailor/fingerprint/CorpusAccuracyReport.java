@@ -90,7 +90,7 @@ class CorpusAccuracyReport {
                 resolvedPytorch++;
             } catch (FingerprintException ex) {
                 isa.add(new Row(e.name(), e.arch(), "-", ex.code(), ex.code().equals("fingerprint.unsupported_cpu")
-                        && e.name().startsWith("raspberrypi-zero"), "refused: " + ex.getBody().getDetail()));
+                        && e.name().startsWith("raspberrypi-zero"), "refused: " + ex.detail()));
                 continue;
             }
             if (e.expectedIsa() == null) {

@@ -79,7 +79,7 @@ class CorpusTest {
                 assertThat(r.target().arch()).isEqualTo(p.arch());
             }
         } catch (FingerprintException ex) {
-            assertThat(ex.getStatusCode().value()).isEqualTo(422);
+            assertThat(ex.problem().status()).isEqualTo(422);
             assertThat(e.name()).isEqualTo("raspberrypi-zero.log");
         }
     }

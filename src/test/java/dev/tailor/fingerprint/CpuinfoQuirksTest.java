@@ -97,7 +97,7 @@ class CpuinfoQuirksTest {
         assertThatThrownBy(() -> resolve("raspberrypi-zero.log", Policy.PORTABLE))
                 .isInstanceOfSatisfying(FingerprintException.class, e -> {
                     assertThat(e.code()).isEqualTo("fingerprint.unsupported_cpu");
-                    assertThat(e.getStatusCode().value()).isEqualTo(422);
+                    assertThat(e.problem().status()).isEqualTo(422);
                 });
         assertThat(parse("raspberrypi-zero.log", null).notes()).anyMatch(n -> n.contains("ARMv6"));
     }

@@ -1,5 +1,6 @@
 package dev.tailor.worker;
 
+import java.time.Clock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -58,14 +59,15 @@ final class Rig implements AutoCloseable {
         JsonMapper json = JsonMapper.builder().build();
         store = new FileSystemBlobStore(dataDir.resolve("blobs"));
         documents = new Documents(store, json, Duration.ofSeconds(10), 10_000);
-        bundles = new BundleService(documents, TestBundles.defaultLimits(), new DataDir(dataDir));
+        bundles = new BundleService(documents, TestBundles.defaultLimits(), new DataDir(dataDir), Clock.systemUTC());
         records = new BuildRecords(documents);
         compiler = ImageCompiler.local(cacheDir);
         signer = Signer.load(new SigningProperties(null, null), dataDir);
         worker = new SandboxWorker(records, store, bundles, CATALOG, compiler, signer, json, limits, true,
-                dataDir.resolve("work/builds"), 1);
-        dispatcher = new InProcessDispatcher(worker, 2, 100);
-        builds = new Builds(records, dispatcher, bundles, CATALOG, (t, f) -> compiler.toolchainId(t, f), metrics);
+                dataDir.resolve("work/builds"), 1, Clock.systemUTC());
+        dispatcher = new InProcessDispatcher(worker, 2, 100, Clock.systemUTC());
+        builds = new Builds(records, dispatcher, bundles, CATALOG, (t, f) -> compiler.toolchainId(t, f), metrics,
+                Clock.systemUTC());
     }
 
     static Rig fresh(Path dataDir) {

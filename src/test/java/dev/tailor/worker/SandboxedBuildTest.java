@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.tailor.store.Layout;
 import dev.tailor.build.BuildJob;
 import dev.tailor.build.BuildKey;
 import dev.tailor.build.BuildRecord;
@@ -61,10 +62,10 @@ class SandboxedBuildTest {
         assertThat(r.status()).as(r.toString()).isEqualTo(BuildRecord.Status.SUCCEEDED);
         assertThat(r.image().url()).isEqualTo("/v1/images/sha256/" + r.image().digest().hex());
         assertThat(r.flags()).contains("-DEXIT_CODE=3", "-Os");
-        byte[] image = read(BuildRecords.imageKey(r.image().digest()));
+        byte[] image = read(Layout.image(r.image().digest()));
         assertThat(image).hasSize((int) r.image().size());
-        assertThat(rig.signer.verify(image, read(BuildRecords.signatureKey(r.image().digest())))).isTrue();
-        assertThat(new String(read(BuildRecords.provenanceKey(r.image().digest())))).contains("payloadType", rig.signer.keyId());
+        assertThat(rig.signer.verify(image, read(Layout.signature(r.image().digest())))).isTrue();
+        assertThat(new String(read(Layout.provenance(r.image().digest())))).contains("payloadType", rig.signer.keyId());
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
                 .until(() -> rig.records.read(r.key()).filter(r::equals).isPresent());
         assertThat(log(r)).contains("$ cd /src && clang", "/src", "/out").doesNotContain(tmp.toString());

@@ -149,8 +149,8 @@ class AmqpRedeliveryTest {
         Message dead = new RabbitTemplate(connections()).receive(prefix + ".builds.dead", 5000);
         assertThat(dead).isNotNull();
         assertThat(dead.getMessageProperties().getMessageId()).isEqualTo(job.key());
-        assertThat((Object) dead.getMessageProperties().getHeader(AmqpBuildDispatcher.FAILURES)).isEqualTo(3);
-        assertThat((Object) dead.getMessageProperties().getHeader(AmqpBuildDispatcher.DEAD_REASON)).isNotNull();
+        assertThat((Object) dead.getMessageProperties().getHeader(JobPublisher.FAILURES)).isEqualTo(3);
+        assertThat((Object) dead.getMessageProperties().getHeader(JobPublisher.DEAD_REASON)).isNotNull();
     }
 
     @Test

@@ -53,7 +53,7 @@ class AmqpConfiguration {
                 props.confirmTimeout());
         AmqpBuildDispatcher.Worker worker = null;
         if (!deployment.workerArchs().isEmpty()) {
-            WorkerToolchains.require(deployment.workerArchs(),
+            WorkerToolchains.require(compiler.toolchains(), deployment.workerArchs(),
                     !"none".equals(env.getProperty("tailor.worker.sandbox", "bwrap")));
             // before consuming: API replicas name builds with these ids (they have no clang to compute them)
             toolchains.publish(deployment.workerArchs(), catalog, compiler);

@@ -18,6 +18,7 @@ import org.springframework.stereotype.Service;
 import dev.tailor.store.BlobInfo;
 import dev.tailor.store.DataDir;
 import dev.tailor.store.Digest;
+import dev.tailor.store.Directories;
 import dev.tailor.store.Documents;
 
 /**
@@ -40,7 +41,7 @@ public class BundleService {
         this.documents = documents;
         this.normalizer = new BundleNormalizer(limits);
         this.work = dataDir.path().resolve("work/ingest");
-        deleteTree(work);
+        Directories.delete(work);
     }
 
     /** The outcome of an upload: the bundle, and whether this upload created it. */
@@ -66,7 +67,7 @@ public class BundleService {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            deleteTree(dir);
+            Directories.delete(dir);
         }
     }
 
@@ -119,18 +120,5 @@ public class BundleService {
 
     private static String appKey(String app) {
         return "meta/apps/" + app + ".json";
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            // best effort: the next start clears the work directory again
-        }
     }
 }

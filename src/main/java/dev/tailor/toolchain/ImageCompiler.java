@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.tailor.store.Directories;
 import dev.tailor.target.Target;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -401,7 +402,7 @@ public final class ImageCompiler implements AutoCloseable {
                 }
             }
             if (diagnostics.length() > 0) {
-                deleteTree(tmp);
+                Directories.delete(tmp);
                 throw new CompileFailedException("the runtime failed to compile for " + target.id(),
                         diagnostics.toString(), log.toString());
             }
@@ -416,9 +417,9 @@ public final class ImageCompiler implements AutoCloseable {
         try {
             Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
         } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
-            deleteTree(tmp);
+            Directories.delete(tmp);
         } catch (IOException e) {
-            deleteTree(tmp);
+            Directories.delete(tmp);
             if (!Files.isDirectory(dir)) {
                 throw new UncheckedIOException("cannot publish the runtime cache " + dir, e);
             }
@@ -477,15 +478,5 @@ public final class ImageCompiler implements AutoCloseable {
             }
         }
         return v;
-    }
-
-    private static void deleteTree(Path p) {
-        try (var walk = Files.walk(p)) {
-            for (Path x : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(x);
-            }
-        } catch (IOException ignored) {
-            // a leftover temporary directory does no harm: it is never read
-        }
     }
 }

@@ -38,6 +38,7 @@ import dev.tailor.bundle.Manifest;
 import dev.tailor.signing.Signer;
 import dev.tailor.store.BlobStore;
 import dev.tailor.store.Digest;
+import dev.tailor.store.Directories;
 import dev.tailor.target.Target;
 import dev.tailor.target.TargetCatalog;
 import dev.tailor.toolchain.CompileFailedException;
@@ -110,7 +111,7 @@ public final class SandboxWorker implements BuildExecutor {
         this.json = json;
         this.limits = limits;
         this.isolate = isolate;
-        Workspace.deleteTree(workRoot.toAbsolutePath().normalize());
+        Directories.delete(workRoot.toAbsolutePath().normalize());
         this.workspaces = new Workspaces(workRoot, compiler.cacheDir(), limits, ready, isolate ? SANDBOXES_AHEAD : 0);
         if (!isolate) {
             log.warn("builds run WITHOUT a sandbox (tailor.worker.sandbox=none): only for trusted bundles");

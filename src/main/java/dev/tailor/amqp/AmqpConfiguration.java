@@ -45,7 +45,7 @@ class AmqpConfiguration {
     BuildDispatcher buildDispatcher(Deployment deployment, ConnectionFactory connections, ObjectMapper json,
                                     AmqpProperties props, BuildExecutor executor, BuildRecords records,
                                     PublishedToolchains toolchains, TargetCatalog catalog, ImageCompiler compiler,
-                                    Environment env) {
+                                    Environment env, java.time.Clock clock) {
         // the same keys as the in-process pools: tailor.builds.queue-capacity and .workers-per-arch
         int capacity = env.getProperty("tailor.builds.queue-capacity", Integer.class, 100);
         int consumers = env.getProperty("tailor.builds.workers-per-arch", Integer.class, 2);
@@ -53,12 +53,12 @@ class AmqpConfiguration {
                 props.confirmTimeout());
         AmqpBuildDispatcher.Worker worker = null;
         if (!deployment.workerArchs().isEmpty()) {
-            WorkerToolchains.require(deployment.workerArchs(),
+            WorkerToolchains.require(compiler.toolchains(), deployment.workerArchs(),
                     !"none".equals(env.getProperty("tailor.worker.sandbox", "bwrap")));
             // before consuming: API replicas name builds with these ids (they have no clang to compute them)
             toolchains.publish(deployment.workerArchs(), catalog, compiler);
             worker = new AmqpBuildDispatcher.Worker(executor, deployment.workerArchs(), consumers,
-                    job -> records.read(new BuildKey(job.key())));
+                    job -> records.read(new BuildKey(job.key())), clock);
             log.info("tailor.mode={}: worker serving the queues {} ({} at a time each)",
                     deployment.mode().name().toLowerCase(), deployment.workerArchs().stream().sorted()
                             .map(settings::queue).collect(Collectors.joining(", ")), consumers);

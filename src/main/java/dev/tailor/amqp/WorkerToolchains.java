@@ -6,40 +6,42 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import dev.tailor.target.Arch;
+import dev.tailor.toolchain.Flavor;
+import dev.tailor.toolchain.Toolchain;
+import dev.tailor.toolchain.Toolchains;
 
 /**
  * What a worker checks before it takes jobs from a queue: a worker that consumed builds it cannot run would fail
- * every one of them, so it refuses to start instead. One clang and ld.lld serve every architecture, provided clang
- * was built with that architecture's LLVM backend ({@code clang -print-targets}).
+ * every one of them, so it refuses to start instead. One clang serves every architecture, provided clang was built
+ * with that architecture's LLVM backend ({@code clang -print-targets}); the backends and the linkers are the
+ * toolchains' own ({@code compiler-workers/toolchains.json}).
  */
 final class WorkerToolchains {
-
-    /** The LLVM backend each architecture's triple needs. */
-    private static final Map<Arch, String> BACKENDS = Map.of(Arch.X86_64, "x86-64", Arch.I686, "x86",
-            Arch.AARCH64, "aarch64", Arch.ARMV7, "arm", Arch.WASM32, "wasm32");
 
     private WorkerToolchains() {
     }
 
     /** @throws IllegalStateException naming what is missing */
-    static void require(Set<Arch> archs, boolean sandbox) {
-        require(archs, sandbox, System.getenv().getOrDefault("PATH", ""));
+    static void require(Toolchains toolchains, Set<Arch> archs, boolean sandbox) {
+        require(toolchains, archs, sandbox, System.getenv().getOrDefault("PATH", ""));
     }
 
     /** @param path where to look for the tools, as in the PATH variable */
-    static void require(Set<Arch> archs, boolean sandbox, String path) {
+    static void require(Toolchains toolchains, Set<Arch> archs, boolean sandbox, String path) {
         List<String> missing = new ArrayList<>();
-        List<String> tools = new ArrayList<>(List.of("clang", "ld.lld"));
-        if (archs.contains(Arch.WASM32)) {
-            tools.add("wasm-ld");
+        Set<String> tools = new LinkedHashSet<>(List.of("clang"));
+        for (Arch arch : archs) {
+            for (Flavor flavor : Flavor.values()) {
+                toolchains.find(arch, flavor).map(Toolchain::linker).ifPresent(tools::add);
+            }
         }
         if (sandbox) {
             tools.add("bwrap");
@@ -52,8 +54,9 @@ final class WorkerToolchains {
         if (missing.isEmpty()) {
             String targets = clangTargets(onPath("clang", path).orElseThrow());
             for (Arch arch : archs) {
-                if (!targets.contains(" " + BACKENDS.get(arch) + " ")) {
-                    missing.add("clang has no " + BACKENDS.get(arch) + " backend for " + arch.id());
+                String backend = toolchains.forArch(arch).backend();
+                if (!targets.contains(" " + backend + " ")) {
+                    missing.add("clang has no " + backend + " backend for " + arch.id());
                 }
             }
         }

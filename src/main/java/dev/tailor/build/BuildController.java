@@ -29,7 +29,6 @@ import dev.tailor.auth.Role;
 import dev.tailor.bundle.BundleDocument;
 import dev.tailor.bundle.BundleService;
 import dev.tailor.bundle.Names;
-import dev.tailor.channel.ChannelDocument;
 import dev.tailor.channel.ChannelService;
 import dev.tailor.fingerprint.Fingerprints;
 import dev.tailor.store.Digest;
@@ -185,8 +184,7 @@ class BuildController {
         }
         Names.app(app);
         Names.channel(channel);
-        ChannelDocument c = channels.find(app, channel).orElseThrow(() -> Problem.CHANNEL_NOT_FOUND.because("App '" + app + "' has no channel '" + channel + "'"));
-        return bundles.find(c.bundle()).orElseThrow(() -> Problem.BUNDLE_NOT_FOUND.because("There is no bundle " + c.bundle()));
+        return channels.releasedBundle(app, channel);
     }
 
     private Target target(JsonNode json, String app) {

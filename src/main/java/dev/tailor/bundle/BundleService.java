@@ -18,6 +18,7 @@ import org.springframework.stereotype.Service;
 import dev.tailor.store.BlobInfo;
 import dev.tailor.store.DataDir;
 import dev.tailor.store.Digest;
+import dev.tailor.store.Directories;
 import dev.tailor.store.Documents;
 import dev.tailor.store.Layout;
 
@@ -42,7 +43,7 @@ public class BundleService {
         this.documents = documents;
         this.normalizer = new BundleNormalizer(limits);
         this.work = dataDir.path().resolve("work/ingest");
-        deleteTree(work);
+        Directories.delete(work);
     }
 
     /** The outcome of an upload: the bundle, and whether this upload created it. */
@@ -68,7 +69,7 @@ public class BundleService {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            deleteTree(dir);
+            Directories.delete(dir);
         }
     }
 
@@ -104,18 +105,5 @@ public class BundleService {
 
     public Optional<Path> archiveFile(Digest digest) {
         return documents.store().localFile(Layout.bundleArchive(digest));
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            // best effort: the next start clears the work directory again
-        }
     }
 }

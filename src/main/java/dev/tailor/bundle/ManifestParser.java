@@ -28,7 +28,6 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  */
 final class ManifestParser {
 
-    static final Pattern APP_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Pattern VERSION = Pattern.compile("[0-9A-Za-z][0-9A-Za-z.+_-]{0,63}");
     private static final Pattern DEFINE_NAME = Pattern.compile("[A-Z_][A-Z0-9_]{0,63}");
     private static final Pattern DEFINE_VALUE = Pattern.compile("[\\x20-\\x7e]{0,256}");
@@ -60,8 +59,8 @@ final class ManifestParser {
             }
         }
         String name = text(root, "name", errors, true);
-        if (name != null && !APP_NAME.matcher(name).matches()) {
-            errors.add("name must match " + APP_NAME.pattern());
+        if (name != null && !Names.valid(name)) {
+            errors.add("name must match " + Names.rule());
         }
         String version = text(root, "version", errors, true);
         if (version != null && !VERSION.matcher(version).matches()) {

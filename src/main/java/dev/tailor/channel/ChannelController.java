@@ -67,7 +67,7 @@ class ChannelController {
         Names.app(app);
         Names.channel(channel);
         access.requireApp(request, app);
-        return Mono.fromCallable(() -> channels.find(app, channel).orElseThrow(() -> Problem.CHANNEL_NOT_FOUND.because("App '" + app + "' has no channel '" + channel + "'")))
+        return Mono.fromCallable(() -> channels.get(app, channel))
                 .subscribeOn(Schedulers.boundedElastic());
     }
 

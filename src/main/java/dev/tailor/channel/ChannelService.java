@@ -65,6 +65,23 @@ public class ChannelService {
         return documents.read(Layout.channel(app, channel), ChannelDocument.class);
     }
 
+    /** @throws TailorException {@code channel.not_found} */
+    public ChannelDocument get(String app, String channel) {
+        return find(app, channel).orElseThrow(() -> Problem.CHANNEL_NOT_FOUND.because(
+                "App '" + app + "' has no channel '" + channel + "'"));
+    }
+
+    /**
+     * The bundle a channel points at now: what a boot or a build by channel is about.
+     *
+     * @throws TailorException {@code channel.not_found}, or {@code bundle.not_found} if the bundle is gone
+     */
+    public BundleDocument releasedBundle(String app, String channel) {
+        ChannelDocument ch = get(app, channel);
+        return bundles.find(app, ch.bundle()).orElseThrow(() -> Problem.BUNDLE_NOT_FOUND.because(
+                "The channel's bundle " + ch.bundle() + " is missing"));
+    }
+
     /** The channel if it is in memory now, without touching the store: for the event loop's fast paths. */
     public Optional<ChannelDocument> cached(String app, String channel) {
         return documents.cached(Layout.channel(app, channel), ChannelDocument.class);

@@ -25,9 +25,7 @@ import dev.tailor.build.BuildRecord;
 import dev.tailor.build.Builds;
 import dev.tailor.build.Priority;
 import dev.tailor.bundle.BundleDocument;
-import dev.tailor.bundle.BundleService;
 import dev.tailor.bundle.Names;
-import dev.tailor.channel.ChannelDocument;
 import dev.tailor.channel.ChannelService;
 import dev.tailor.fingerprint.FingerprintParser;
 import dev.tailor.fingerprint.Fingerprints;
@@ -53,18 +51,16 @@ class BootController {
     static final String TUNED = "Tailor-Tuned";
 
     private final ChannelService channels;
-    private final BundleService bundles;
     private final Fingerprints fingerprints;
     private final TargetCatalog catalog;
     private final Builds builds;
     private final DeliveryProperties props;
     private final WarmBoots warm;
 
-    BootController(ChannelService channels, BundleService bundles, Fingerprints fingerprints, TargetCatalog catalog,
+    BootController(ChannelService channels, Fingerprints fingerprints, TargetCatalog catalog,
             Builds builds, DeliveryProperties props, WarmBoots warm) {
         this.warm = warm;
         this.channels = channels;
-        this.bundles = bundles;
         this.fingerprints = fingerprints;
         this.catalog = catalog;
         this.builds = builds;
@@ -92,7 +88,7 @@ class BootController {
         return RequestBodies.read(request, FingerprintParser.MAX_BODY_BYTES, "a fingerprint")
                 .publishOn(Schedulers.boundedElastic())
                 .map(body -> {
-                    BundleDocument bundle = released(app, channel);
+                    BundleDocument bundle = channels.releasedBundle(app, channel);
                     Target target = fingerprints.resolve(contentType, body, compact, arch, policy, app).target();
                     return new Boot(app, channel, supported(bundle, target), target, warmKey);
                 })
@@ -106,7 +102,7 @@ class BootController {
         Names.channel(channel);
         Target t = catalog.find(target).orElseThrow(() -> Problem.TARGET_UNKNOWN.because("No target '" + target + "'; GET /v1/targets lists them"));
         Duration patience = patience(wait);
-        return Mono.fromCallable(() -> new Boot(app, channel, supported(released(app, channel), t), t, null))
+        return Mono.fromCallable(() -> new Boot(app, channel, supported(channels.releasedBundle(app, channel), t), t, null))
                 .subscribeOn(Schedulers.boundedElastic())
                 .flatMap(boot -> deliver(boot, patience, true));
     }
@@ -174,10 +170,6 @@ class BootController {
         return answer.build();
     }
 
-    private BundleDocument released(String app, String channel) {
-        ChannelDocument ch = channels.find(app, channel).orElseThrow(() -> Problem.CHANNEL_NOT_FOUND.because("App '" + app + "' has no channel '" + channel + "'"));
-        return bundles.find(app, ch.bundle()).orElseThrow(() -> Problem.BUNDLE_NOT_FOUND.because("The channel's bundle " + ch.bundle() + " is missing"));
-    }
 
     private static BundleDocument supported(BundleDocument bundle, Target target) {
         if (!bundle.manifest().archs().contains(target.arch())) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 
 import dev.tailor.target.Arch;
@@ -53,6 +54,15 @@ final class CpuidDecoder {
             throw new IllegalStateException("a register has 32 bits, not " + n.length + ": " + spaced);
         }
         return n;
+    }
+
+    /**
+     * The flag name of one bit, as {@link #decode} reads it, if Tailor decodes that bit; {@code leaf} is a
+     * {@link #leafKey}, {@code register} one of eax, ebx, ecx, edx. The probe's table must agree (a test checks it).
+     */
+    static Optional<String> bitName(String leaf, String register, int bit) {
+        String[] names = BITS.get(leaf + "." + register);
+        return names == null || names[bit].equals("-") ? Optional.empty() : Optional.of(names[bit]);
     }
 
     static CpuProfile decode(Arch arch, Map<String, Map<String, Long>> leaves) {

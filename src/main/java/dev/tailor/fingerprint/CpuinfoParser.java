@@ -154,49 +154,8 @@ final class CpuinfoParser {
     private static CpuProfile arm(Fields f, Optional<Arch> hint) {
         List<String> notes = new ArrayList<>();
         blocksNote(f, f.features.size(), notes);
-        boolean any32 = f.features.stream().anyMatch(l -> l.stream().anyMatch(ARM32_ONLY::contains));
-        boolean any64 = f.features.stream().anyMatch(l -> l.stream().anyMatch(AARCH64_ONLY::contains));
         boolean v8 = armv8Core(f);
-        Arch arch;
-        List<List<String>> lines = new ArrayList<>();
-        if (!any32) {
-            arch = Arch.AARCH64;
-            if (hint.isPresent() && hint.get() != Arch.AARCH64) {
-                throw mismatch(hint.get(), "this is an AArch64 view of the CPU, which does not say whether the "
-                        + "core can run 32-bit code");
-            }
-            lines.addAll(f.features);
-            if (!f.features.stream().allMatch(l -> l.contains("cpuid"))) {
-                notes.add("no 'cpuid' or 'evtstrm' flag from an older kernel: they are kernel services, not "
-                        + "instructions, so no target requires them");
-            }
-        } else if (hint.orElse(Arch.ARMV7) == Arch.ARMV7) {
-            arch = Arch.ARMV7;
-            for (List<String> line : f.features) {
-                lines.add(aarch32Half(line));
-            }
-            if (any64) {
-                notes.add("32-bit process on an arm64 kernel: 'Features' mixes AArch64 and AArch32 names; only the "
-                        + "AArch32 names count, and the device resolves to armv7 (the userland it runs) unless "
-                        + "the request says arch=aarch64");
-            } else if (v8) {
-                notes.add("32-bit view of an ARMv8 core: resolved to armv7 (the userland it runs) unless the "
-                        + "request says arch=aarch64");
-            }
-        } else if (hint.get() == Arch.AARCH64) {
-            if (!v8 && !any64) {
-                throw mismatch(hint.get(), "this 32-bit view does not show an ARMv8 core");
-            }
-            arch = Arch.AARCH64;
-            for (List<String> line : f.features) {
-                lines.add(any64 ? aarch64Half(line) : compatToAarch64(line));
-            }
-            notes.add(any64 ? "32-bit view on an arm64 kernel: used its AArch64 names because the request says "
-                    + "arch=aarch64" : "AArch64 features inferred from a 32-bit view of an ARMv8 core (neon -> asimd, "
-                    + "vfp -> fp, crypto and crc32 kept) because the request says arch=aarch64");
-        } else {
-            throw mismatch(hint.get(), "this /proc/cpuinfo describes an Arm CPU");
-        }
+        ArmView view = armView(f, hint, v8, notes);
         if (f.architectures.contains("7") && v8) {
             notes.add("kernel prints 'CPU architecture: 7' but the core is ARMv8 (" + String.join(", ", f.parts)
                     + "): a 32-bit kernel");
@@ -205,14 +164,61 @@ final class CpuinfoParser {
             notes.add("ARM11 core (part " + String.join(", ", f.parts) + ") is ARMv6 whatever 'CPU architecture' "
                     + "says");
         }
-        Set<String> common = intersection(lines);
+        Set<String> common = intersection(view.lines());
         TreeSet<String> ignored = new TreeSet<>();
-        TreeSet<String> features = FeatureNames.fold(arch, common, ignored);
+        TreeSet<String> features = FeatureNames.fold(view.arch(), common, ignored);
         ignored.removeAll(Set.of("wp")); // printed by some vendor arm64 kernels; means nothing to a compiler
-        lostToOtherCores(lines, common, arch, notes);
+        lostToOtherCores(view.lines(), common, view.arch(), notes);
         if (!ignored.isEmpty()) {
             notes.add("ignored unknown feature names: " + FeatureNames.abbreviate(ignored, 12));
         }
+        return armProfile(f, view.arch(), features, notes);
+    }
+
+    /** The architecture a /proc/cpuinfo of an Arm CPU is read as, and each core's feature names in its terms. */
+    private record ArmView(Arch arch, List<List<String>> lines) {
+    }
+
+    private static ArmView armView(Fields f, Optional<Arch> hint, boolean v8, List<String> notes) {
+        boolean any32 = f.features.stream().anyMatch(l -> l.stream().anyMatch(ARM32_ONLY::contains));
+        boolean any64 = f.features.stream().anyMatch(l -> l.stream().anyMatch(AARCH64_ONLY::contains));
+        if (!any32) {
+            if (hint.isPresent() && hint.get() != Arch.AARCH64) {
+                throw mismatch(hint.get(), "this is an AArch64 view of the CPU, which does not say whether the "
+                        + "core can run 32-bit code");
+            }
+            if (!f.features.stream().allMatch(l -> l.contains("cpuid"))) {
+                notes.add("no 'cpuid' or 'evtstrm' flag from an older kernel: they are kernel services, not "
+                        + "instructions, so no target requires them");
+            }
+            return new ArmView(Arch.AARCH64, new ArrayList<>(f.features));
+        }
+        if (hint.orElse(Arch.ARMV7) == Arch.ARMV7) {
+            if (any64) {
+                notes.add("32-bit process on an arm64 kernel: 'Features' mixes AArch64 and AArch32 names; only the "
+                        + "AArch32 names count, and the device resolves to armv7 (the userland it runs) unless "
+                        + "the request says arch=aarch64");
+            } else if (v8) {
+                notes.add("32-bit view of an ARMv8 core: resolved to armv7 (the userland it runs) unless the "
+                        + "request says arch=aarch64");
+            }
+            return new ArmView(Arch.ARMV7, f.features.stream().map(CpuinfoParser::aarch32Half).toList());
+        }
+        if (hint.get() == Arch.AARCH64) {
+            if (!v8 && !any64) {
+                throw mismatch(hint.get(), "this 32-bit view does not show an ARMv8 core");
+            }
+            notes.add(any64 ? "32-bit view on an arm64 kernel: used its AArch64 names because the request says "
+                    + "arch=aarch64" : "AArch64 features inferred from a 32-bit view of an ARMv8 core (neon -> asimd, "
+                    + "vfp -> fp, crypto and crc32 kept) because the request says arch=aarch64");
+            return new ArmView(Arch.AARCH64, f.features.stream()
+                    .map(line -> any64 ? aarch64Half(line) : compatToAarch64(line)).toList());
+        }
+        throw mismatch(hint.get(), "this /proc/cpuinfo describes an Arm CPU");
+    }
+
+    /** Vendor (the implementer's name) and model (the model name and the implementer and part ids). */
+    private static CpuProfile armProfile(Fields f, Arch arch, TreeSet<String> features, List<String> notes) {
         String implementer = f.implementers.isEmpty() ? null : f.implementers.iterator().next();
         String vendor = implementer == null ? null : ARM_VENDORS.getOrDefault(implementer, implementer);
         if (f.implementers.size() > 1) {
@@ -222,8 +228,7 @@ final class CpuinfoParser {
         String ids = implementer == null && f.parts.isEmpty() ? null
                 : "implementer " + implementer + ", part " + String.join("/", f.parts);
         String model = name == null ? ids : ids == null ? name : name + " (" + ids + ")";
-        return new CpuProfile(arch, vendor, model, List.copyOf(f.parts),
-                features, notes);
+        return new CpuProfile(arch, vendor, model, List.copyOf(f.parts), features, notes);
     }
 
     /** ARMv8 cores run 32-bit kernels that may print 'CPU architecture: 7'; the part number or the v8-only

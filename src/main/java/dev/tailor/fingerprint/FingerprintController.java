@@ -12,8 +12,8 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.tailor.bundle.Names;
 import dev.tailor.web.RequestBodies;
-import dev.tailor.problem.Problem;
 import dev.tailor.target.TargetView;
 import dev.tailor.problem.TailorException;
 import reactor.core.publisher.Mono;
@@ -57,8 +57,8 @@ class FingerprintController {
             @RequestParam(required = false) String app,
             @RequestHeader(name = "Tailor-CPU", required = false) String cpuHeader) {
         Policy.parse(policy); // a bad policy is refused before the body is read
-        if (app != null && !TargetStats.validApp(app)) {
-            throw Problem.APP_INVALID_NAME.because("an app name is [a-z0-9][a-z0-9-]{0,62}");
+        if (app != null) {
+            Names.app(app);
         }
         String contentType = request.getHeaders().getFirst(HttpHeaders.CONTENT_TYPE);
         String compact = cpu != null ? cpu : cpuHeader;
@@ -68,9 +68,7 @@ class FingerprintController {
 
     @GetMapping("/v1/apps/{app}/stats/targets")
     StatsResponse stats(@PathVariable String app, @RequestParam(defaultValue = "20") int limit) {
-        if (!TargetStats.validApp(app)) {
-            throw Problem.APP_INVALID_NAME.because("an app name is [a-z0-9][a-z0-9-]{0,62}");
-        }
+        Names.app(app);
         return new StatsResponse(app, stats.top(app, Math.min(Math.max(limit, 0), 1000)));
     }
 }

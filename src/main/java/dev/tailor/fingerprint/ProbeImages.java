@@ -14,6 +14,7 @@ import org.springframework.stereotype.Service;
 import dev.tailor.store.BlobStore;
 import dev.tailor.store.DataDir;
 import dev.tailor.store.Digest;
+import dev.tailor.store.Directories;
 import dev.tailor.store.Layout;
 import dev.tailor.target.Arch;
 import dev.tailor.target.TargetCatalog;
@@ -73,15 +74,7 @@ public class ProbeImages {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            deleteTree(dir);
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a leftover work directory is harmless
+            Directories.delete(dir);
         }
     }
 }

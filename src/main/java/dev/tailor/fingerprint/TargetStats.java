@@ -11,13 +11,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
+import dev.tailor.bundle.Names;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -36,7 +36,6 @@ public class TargetStats {
     public static final String KEY = dev.tailor.store.Layout.TARGET_STATS;
 
     private static final Logger log = LoggerFactory.getLogger(TargetStats.class);
-    private static final Pattern APP = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     /** Apps arrive from public boot requests: bound the memory an attacker inventing names can take. */
     static final int MAX_APPS = 10_000;
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -59,12 +58,8 @@ public class TargetStats {
     private final AtomicBoolean dirty = new AtomicBoolean();
     private volatile Store store;
 
-    public static boolean validApp(String app) {
-        return app != null && APP.matcher(app).matches();
-    }
-
     public void record(String app, String targetId) {
-        if (!validApp(app) || targetId == null) {
+        if (!Names.valid(app) || targetId == null) {
             return;
         }
         Map<String, Map<String, LongAdder>> counts = recent.get();
@@ -181,7 +176,7 @@ public class TargetStats {
                 return out;
             }
             for (Map.Entry<String, JsonNode> app : apps.properties()) {
-                if (!validApp(app.getKey()) || out.size() >= MAX_APPS) {
+                if (!Names.valid(app.getKey()) || out.size() >= MAX_APPS) {
                     continue;
                 }
                 for (Map.Entry<String, JsonNode> t : app.getValue().properties()) {

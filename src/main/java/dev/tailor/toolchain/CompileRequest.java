@@ -8,6 +8,8 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
+import dev.tailor.bundle.Names;
+
 /**
  * What to build, independent of the target: an app's sources as a manifest describes them.
  *
@@ -32,7 +34,6 @@ public record CompileRequest(Path sourceRoot, List<String> sources, List<String>
     private static final Pattern DIR = Pattern.compile("[A-Za-z0-9_.+-]+(/[A-Za-z0-9_.+-]+)*");
     private static final Pattern DEFINE_NAME = Pattern.compile("[A-Z_][A-Z0-9_]*");
     private static final Pattern DEFINE_VALUE = Pattern.compile("[\\x20-\\x7e]{0,256}");
-    private static final Pattern APP = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Pattern BUILD_KEY = Pattern.compile("[A-Za-z0-9:._-]{1,128}");
 
     public CompileRequest {
@@ -60,7 +61,7 @@ public record CompileRequest(Path sourceRoot, List<String> sources, List<String>
         if (heapBytes < MIN_HEAP || heapBytes > MAX_HEAP) {
             throw new IllegalArgumentException("heap must be between " + MIN_HEAP + " and " + MAX_HEAP + " bytes");
         }
-        if (appName == null || !APP.matcher(appName).matches()) {
+        if (!Names.valid(appName)) {
             throw new IllegalArgumentException("bad app name " + appName);
         }
         if (buildKey == null || !BUILD_KEY.matcher(buildKey).matches()) {

@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.tailor.store.Directories;
 import dev.tailor.target.Target;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -185,6 +186,28 @@ public final class ImageCompiler implements AutoCloseable {
         List<Step> steps = runAll(bundleRunner, units);
 
         StringBuilder log = new StringBuilder();
+        String diagnostics = transcribe(units, steps, log);
+        RuntimeObjects rto;
+        try {
+            rto = join(runtime);
+        } catch (CompileFailedException e) {
+            throw new CompileFailedException(e.getMessage(), e.diagnostics(), e.log() + log);
+        }
+        log.insert(0, rto.log());
+        if (!diagnostics.isEmpty()) {
+            throw new CompileFailedException("compilation failed", diagnostics, log.toString());
+        }
+        Duration compileTime = Duration.ofNanos(System.nanoTime() - start);
+
+        long linkStart = System.nanoTime();
+        link(tc, rt, rto, units, work, bundleRunner, log);
+        Duration linkTime = Duration.ofNanos(System.nanoTime() - linkStart);
+        return new CompileResult(work.resolve(tc.output()), log.toString(), appFlags, toolchainId(target, flavor),
+                rto.cached(), rto.time(), compileTime, linkTime);
+    }
+
+    /** Appends each compile's transcript to {@code log}; the diagnostics of those that failed, empty if none did. */
+    private static String transcribe(List<Unit> units, List<Step> steps, StringBuilder log) {
         StringBuilder diagnostics = new StringBuilder();
         for (int i = 0; i < units.size(); i++) {
             Step s = steps.get(i);
@@ -196,26 +219,18 @@ public final class ImageCompiler implements AutoCloseable {
                 }
             }
         }
-        RuntimeObjects rto;
-        try {
-            rto = join(runtime);
-        } catch (CompileFailedException e) {
-            throw new CompileFailedException(e.getMessage(), e.diagnostics(), e.log() + log);
-        }
-        log.insert(0, rto.log());
-        if (diagnostics.length() > 0) {
-            throw new CompileFailedException("compilation failed", diagnostics.toString(), log.toString());
-        }
-        Duration compileTime = Duration.ofNanos(System.nanoTime() - start);
+        return diagnostics.toString();
+    }
 
-        long linkStart = System.nanoTime();
-        String image = tc.output();
+    /** Links the runtime's objects and this build's into {@code tc.output()} in the work directory. */
+    private static void link(Toolchain tc, RuntimeSources rt, RuntimeObjects rto, List<Unit> units, Path work,
+                             CommandRunner bundleRunner, StringBuilder log) {
         List<String> link = new ArrayList<>(List.of(tc.linker()));
         link.addAll(tc.ldflags());
         if (tc.linkerScript() != null) {
             link.addAll(List.of("-T", rt.root().resolve(tc.linkerScript()).toString()));
         }
-        link.addAll(List.of("-o", image));
+        link.addAll(List.of("-o", tc.output()));
         rto.objects().forEach(o -> link.add(o.toString()));
         units.forEach(u -> link.add(u.object()));
         Step linked = new Step(List.copyOf(link), bundleRunner.run(link, work, COMMAND_TIMEOUT));
@@ -224,9 +239,6 @@ public final class ImageCompiler implements AutoCloseable {
             throw new CompileFailedException("link failed", linked.result().stderr() + linked.result().stdout(),
                     log.toString());
         }
-        Duration linkTime = Duration.ofNanos(System.nanoTime() - linkStart);
-        return new CompileResult(work.resolve(image), log.toString(), appFlags, toolchainId(target, flavor), rto.cached(),
-                rto.time(), compileTime, linkTime);
     }
 
     /** One compile of this build: the object it writes (relative to the work directory), its command and directory. */
@@ -328,21 +340,8 @@ public final class ImageCompiler implements AutoCloseable {
     private CompletableFuture<RuntimeObjects> runtime(Toolchain tc, Target target, Flavor flavor, RuntimeSources rt) {
         String id = toolchainId(target, flavor).substring("sha256:".length());
         Path dir = cacheDir.resolve("runtime").resolve(target.id() + "-" + flavor.id() + "-" + id.substring(0, 32));
-        List<String> names = new ArrayList<>();
-        List<String> srcs = new ArrayList<>();
-        List<Boolean> tuned = new ArrayList<>();
-        for (String s : tc.plainSources()) {
-            srcs.add(s);
-            tuned.add(false);
-        }
-        for (String s : tc.tunedSources()) {
-            srcs.add(s);
-            tuned.add(true);
-        }
-        for (int i = 0; i < srcs.size(); i++) {
-            names.add(String.format(Locale.ROOT, "%02d-", i) + objectName(srcs.get(i)));
-        }
-        List<Path> objects = names.stream().map(dir::resolve).toList();
+        List<RuntimeUnit> units = runtimeUnits(tc);
+        List<Path> objects = units.stream().map(u -> dir.resolve(u.object())).toList();
         RuntimeObjects cached = new RuntimeObjects(objects, true, Duration.ZERO,
                 "# runtime for " + target.id() + ": cached in " + dir + "\n");
         CompletableFuture<RuntimeObjects> existing = runtimes.get(dir.toString());
@@ -356,38 +355,60 @@ public final class ImageCompiler implements AutoCloseable {
             if (Files.isDirectory(dir)) {
                 return CompletableFuture.completedFuture(cached);
             }
-            long start = System.nanoTime();
-            Path tmp = dir.resolveSibling(dir.getFileName() + ".tmp-" + UUID.randomUUID());
-            try {
-                Files.createDirectories(tmp);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot create " + tmp, e);
-            }
-            List<CompletableFuture<Step>> steps = new ArrayList<>();
-            for (int i = 0; i < srcs.size(); i++) {
-                List<String> argv = runtimeCompile(tc, tuned.get(i) ? target.cflags() : tc.plainCflags(), rt);
-                argv.addAll(List.of("-c", srcs.get(i), "-o", tmp.resolve(names.get(i)).toString()));
-                steps.add(run(runner, argv, rt.root()));
-            }
-            return CompletableFuture.allOf(steps.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
-                StringBuilder log = new StringBuilder();
-                StringBuilder diagnostics = new StringBuilder();
-                for (CompletableFuture<Step> s : steps) {
-                    Step step = s.join();
-                    log.append(step.transcript());
-                    if (!step.result().succeeded()) {
-                        diagnostics.append(step.result().stderr());
-                    }
+            return compileRuntime(tc, target, rt, units, dir, objects);
+        });
+    }
+
+    /** One runtime source, whether it gets the target's flags, and its object's name in the cache entry. */
+    private record RuntimeUnit(String source, boolean tuned, String object) {
+    }
+
+    /** Plain sources first, then tuned ones, numbered so that two sources never share an object name. */
+    private static List<RuntimeUnit> runtimeUnits(Toolchain tc) {
+        List<RuntimeUnit> units = new ArrayList<>();
+        for (String s : tc.plainSources()) {
+            units.add(new RuntimeUnit(s, false, String.format(Locale.ROOT, "%02d-", units.size()) + objectName(s)));
+        }
+        for (String s : tc.tunedSources()) {
+            units.add(new RuntimeUnit(s, true, String.format(Locale.ROOT, "%02d-", units.size()) + objectName(s)));
+        }
+        return units;
+    }
+
+    /** Compiles the runtime into a fresh directory beside {@code dir}, then publishes it as {@code dir}. */
+    private CompletableFuture<RuntimeObjects> compileRuntime(Toolchain tc, Target target, RuntimeSources rt,
+                                                             List<RuntimeUnit> units, Path dir, List<Path> objects) {
+        long start = System.nanoTime();
+        Path tmp = dir.resolveSibling(dir.getFileName() + ".tmp-" + UUID.randomUUID());
+        try {
+            Files.createDirectories(tmp);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + tmp, e);
+        }
+        List<CompletableFuture<Step>> steps = new ArrayList<>();
+        for (RuntimeUnit u : units) {
+            List<String> argv = runtimeCompile(tc, u.tuned() ? target.cflags() : tc.plainCflags(), rt);
+            argv.addAll(List.of("-c", u.source(), "-o", tmp.resolve(u.object()).toString()));
+            steps.add(run(runner, argv, rt.root()));
+        }
+        return CompletableFuture.allOf(steps.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
+            StringBuilder log = new StringBuilder();
+            StringBuilder diagnostics = new StringBuilder();
+            for (CompletableFuture<Step> s : steps) {
+                Step step = s.join();
+                log.append(step.transcript());
+                if (!step.result().succeeded()) {
+                    diagnostics.append(step.result().stderr());
                 }
-                if (diagnostics.length() > 0) {
-                    deleteTree(tmp);
-                    throw new CompileFailedException("the runtime failed to compile for " + target.id(),
-                            diagnostics.toString(), log.toString());
-                }
-                publish(tmp, dir);
-                return new RuntimeObjects(objects, false, Duration.ofNanos(System.nanoTime() - start),
-                        "# runtime for " + target.id() + ": compiled into " + dir + "\n" + log);
-            });
+            }
+            if (diagnostics.length() > 0) {
+                Directories.delete(tmp);
+                throw new CompileFailedException("the runtime failed to compile for " + target.id(),
+                        diagnostics.toString(), log.toString());
+            }
+            publish(tmp, dir);
+            return new RuntimeObjects(objects, false, Duration.ofNanos(System.nanoTime() - start),
+                    "# runtime for " + target.id() + ": compiled into " + dir + "\n" + log);
         });
     }
 
@@ -396,9 +417,9 @@ public final class ImageCompiler implements AutoCloseable {
         try {
             Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
         } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
-            deleteTree(tmp);
+            Directories.delete(tmp);
         } catch (IOException e) {
-            deleteTree(tmp);
+            Directories.delete(tmp);
             if (!Files.isDirectory(dir)) {
                 throw new UncheckedIOException("cannot publish the runtime cache " + dir, e);
             }
@@ -457,15 +478,5 @@ public final class ImageCompiler implements AutoCloseable {
             }
         }
         return v;
-    }
-
-    private static void deleteTree(Path p) {
-        try (var walk = Files.walk(p)) {
-            for (Path x : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(x);
-            }
-        } catch (IOException ignored) {
-            // a leftover temporary directory does no harm: it is never read
-        }
     }
 }

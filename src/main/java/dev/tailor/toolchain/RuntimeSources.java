@@ -19,6 +19,8 @@ import java.util.UUID;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
+import dev.tailor.store.Directories;
+
 /**
  * The runtime's C and assembly sources (and the CPU probe app), copied out of the classpath (a directory in the
  * IDE, the fat jar in production) into a directory clang can read, named by the digest of their contents so that
@@ -64,12 +66,12 @@ public record RuntimeSources(Path root, String digest) {
                 Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
             } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
                 // another process extracted the same digest first: its copy is identical
-                deleteTree(tmp);
+                Directories.delete(tmp);
             } catch (IOException e) {
                 if (!Files.isDirectory(root)) {
                     throw e;
                 }
-                deleteTree(tmp);
+                Directories.delete(tmp);
             }
             return new RuntimeSources(root, digest);
         } catch (IOException e) {
@@ -119,13 +121,5 @@ public record RuntimeSources(Path root, String digest) {
             md.update(bytes);
         });
         return HexFormat.of().formatHex(md.digest());
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        try (var walk = Files.walk(p)) {
-            for (Path x : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(x);
-            }
-        }
     }
 }

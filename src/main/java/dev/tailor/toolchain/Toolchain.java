@@ -10,6 +10,9 @@ import dev.tailor.target.Arch;
  * {@code compiler-workers/toolchains.json} with the shared parts already merged in. Paths are relative to the
  * {@code compiler-workers} directory.
  *
+ * @param backend         the LLVM backend clang needs for {@code triple}, as {@code clang -print-targets} names it
+ *                        ({@code x86-64}, {@code arm}): what a worker checks before it takes the architecture's
+ *                        jobs; not a build input (the triple is), so it is not part of the toolchain id
  * @param linker          the linker command ({@code ld.lld}, {@code wasm-ld}); its flags are {@code ldflags}
  * @param linkerScript    null where the linker's own layout serves (Linux executables, wasm modules)
  * @param output          the output's file name in the work directory ({@code image.elf}, {@code image.wasm})
@@ -20,7 +23,7 @@ import dev.tailor.target.Arch;
  * @param tunedSources    runtime sources compiled with the target's flags (string and memory functions, printf)
  * @param perBuildSources runtime sources compiled for every image, with that build's -D values
  */
-public record Toolchain(Arch arch, Flavor flavor, String triple, List<String> cflags, List<String> plainCflags,
+public record Toolchain(Arch arch, Flavor flavor, String triple, String backend, List<String> cflags, List<String> plainCflags,
                         List<String> runtimeCflags, String includeDir, String linker, String linkerScript, String output, List<String> ldflags,
                         List<String> plainSources, List<String> tunedSources, List<String> perBuildSources,
                         QemuMachine qemu) {
@@ -56,6 +59,7 @@ public record Toolchain(Arch arch, Flavor flavor, String triple, List<String> cf
         Objects.requireNonNull(arch, "arch");
         Objects.requireNonNull(flavor, "flavor");
         Objects.requireNonNull(triple, "triple");
+        Objects.requireNonNull(backend, "backend");
         Objects.requireNonNull(includeDir, "includeDir");
         Objects.requireNonNull(linker, "linker");
         Objects.requireNonNull(output, "output");

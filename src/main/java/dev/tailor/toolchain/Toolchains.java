@@ -30,8 +30,8 @@ public final class Toolchains {
     }
 
     /** One architecture's entry of a flavor; a flavor's shared part has the same shape, with only some fields. */
-    record Entry(String triple, String linker, String output, List<String> cflags, List<String> plainCflags,
-                 String linkerScript, List<String> ldflags, List<String> plainSources, List<String> tunedSources,
+    record Entry(String triple, String backend, String linker, String output, List<String> cflags,
+                 List<String> plainCflags, String linkerScript, List<String> ldflags, List<String> plainSources, List<String> tunedSources,
                  Qemu qemu) {
     }
 
@@ -61,13 +61,15 @@ public final class Toolchains {
     static Toolchains parse(InputStream in) {
         File file = JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build().readValue(in, File.class);
         Map<Arch, Map<Flavor, Toolchain>> map = new EnumMap<>(Arch.class);
-        Entry none = new Entry(null, null, null, null, null, null, null, null, null, null);
+        Entry none = new Entry(null, null, null, null, null, null, null, null, null, null, null);
         file.archs().forEach((name, e) -> map.computeIfAbsent(arch(name), a -> new EnumMap<>(Flavor.class))
-                .put(Flavor.IMAGE, toolchain(arch(name), Flavor.IMAGE, file.shared(), none, e)));
+                .put(Flavor.IMAGE, toolchain(arch(name), Flavor.IMAGE, file.shared(), none, e, e.backend())));
         if (file.linux() != null) {
             Entry flavorShared = file.linux().shared() == null ? none : file.linux().shared();
+            // the backend is the architecture's: the image entry names it for every flavor
             file.linux().archs().forEach((name, e) -> map.computeIfAbsent(arch(name), a -> new EnumMap<>(Flavor.class))
-                    .put(Flavor.LINUX, toolchain(arch(name), Flavor.LINUX, file.shared(), flavorShared, e)));
+                    .put(Flavor.LINUX, toolchain(arch(name), Flavor.LINUX, file.shared(), flavorShared, e,
+                            file.archs().getOrDefault(name, none).backend())));
         }
         return new Toolchains(map);
     }
@@ -77,12 +79,12 @@ public final class Toolchains {
     }
 
     /** Merges shared, then the flavor's shared part, then the entry's own. */
-    private static Toolchain toolchain(Arch arch, Flavor flavor, Shared s, Entry f, Entry e) {
+    private static Toolchain toolchain(Arch arch, Flavor flavor, Shared s, Entry f, Entry e, String backend) {
         String linker = e.linker() != null ? e.linker() : DEFAULT_LINKER;
         List<String> linkerFlags = s.ldflags() == null ? List.of() : s.ldflags().getOrDefault(linker, List.of());
         Toolchain.QemuMachine qemu = e.qemu() == null ? null : new Toolchain.QemuMachine(e.qemu().binary(),
                 e.qemu().args(), Toolchain.ExitDevice.valueOf(e.qemu().exit().replace('-', '_').toUpperCase(Locale.ROOT)));
-        return new Toolchain(arch, flavor, e.triple(), concat(s.cflags(), f.cflags(), e.cflags()), e.plainCflags(),
+        return new Toolchain(arch, flavor, e.triple(), backend, concat(s.cflags(), f.cflags(), e.cflags()), e.plainCflags(),
                 s.runtimeCflags(), s.includeDir(), linker, e.linkerScript(),
                 e.output() != null ? e.output() : "image.elf",
                 concat(linkerFlags, f.ldflags(), e.ldflags()),

@@ -38,6 +38,7 @@ import dev.tailor.bundle.Manifest;
 import dev.tailor.signing.Signer;
 import dev.tailor.store.BlobStore;
 import dev.tailor.store.Digest;
+import dev.tailor.store.Directories;
 import dev.tailor.store.Layout;
 import dev.tailor.target.Target;
 import dev.tailor.target.TargetCatalog;
@@ -112,7 +113,7 @@ public final class SandboxWorker implements BuildExecutor {
         this.json = json;
         this.limits = limits;
         this.isolate = isolate;
-        Workspace.deleteTree(workRoot.toAbsolutePath().normalize());
+        Directories.delete(workRoot.toAbsolutePath().normalize());
         this.workspaces = new Workspaces(workRoot, compiler.cacheDir(), limits, ready, isolate ? SANDBOXES_AHEAD : 0);
         if (!isolate) {
             log.warn("builds run WITHOUT a sandbox (tailor.worker.sandbox=none): only for trusted bundles");
@@ -154,6 +155,19 @@ public final class SandboxWorker implements BuildExecutor {
     }
 
     private BuildRecord build(BuildJob job, Instant started, Workspace workspace, BuildLog buildLog) throws BuildFailure {
+        Target target = buildableTarget(job);
+        BundleDocument bundle = bundles.find(job.bundle()).orElseThrow(() -> new BuildFailure("build.bundle_missing",
+                "The bundle " + job.bundle() + " is not in the store", null));
+        unpack(job, workspace.src);
+        buildLog.add("# unpacked in " + java.time.Duration.between(started, clock.instant()).toMillis() + " ms");
+        CompileRequest request = request(bundle.manifest(), workspace.src, job);
+        buildLog.add("# sources: " + String.join(" ", request.sources()));
+        CompileResult compiled = compile(job, request, target, workspace, buildLog);
+        return signAndStore(job, started, compiled, readImage(compiled), buildLog);
+    }
+
+    /** The job's target, if this worker can build it as asked, with the very toolchain the job names. */
+    private Target buildableTarget(BuildJob job) throws BuildFailure {
         Target target = catalog.find(job.target())
                 .orElseThrow(() -> new BuildFailure("build.unknown_target", "This worker has no target " + job.target(), null));
         if (!compiler.supports(target, job.flavor())) {
@@ -166,10 +180,10 @@ public final class SandboxWorker implements BuildExecutor {
             throw new BuildFailure("build.toolchain_mismatch", "This worker's toolchain for " + target.id() + " ("
                     + job.flavor() + ") is " + toolchain + ", not " + job.toolchain(), null);
         }
-        BundleDocument bundle = bundles.find(job.bundle()).orElseThrow(() -> new BuildFailure("build.bundle_missing",
-                "The bundle " + job.bundle() + " is not in the store", null));
-        Path src = workspace.src;
-        Path out = workspace.out;
+        return target;
+    }
+
+    private void unpack(BuildJob job, Path src) throws BuildFailure {
         try {
             Optional<InputStream> archive = bundles.openArchive(job.bundle());
             if (archive.isEmpty()) {
@@ -181,13 +195,14 @@ public final class SandboxWorker implements BuildExecutor {
         } catch (IOException e) {
             throw new BuildFailure("build.bad_bundle", "The bundle could not be unpacked: " + e.getMessage(), null);
         }
-        buildLog.add("# unpacked in " + java.time.Duration.between(started, clock.instant()).toMillis() + " ms");
-        CompileRequest request = request(bundle.manifest(), src, job);
-        buildLog.add("# sources: " + String.join(" ", request.sources()));
+    }
+
+    /** Compiles and links in the sandbox; a limit the sandbox hit says more than the compiler's own failure. */
+    private CompileResult compile(BuildJob job, CompileRequest request, Target target, Workspace workspace,
+                                  BuildLog buildLog) throws BuildFailure {
         SandboxedRunner runner = new SandboxedRunner(isolate, limits, workspace, buildLog::add);
-        CompileResult compiled;
         try {
-            compiled = compiler.compile(request, target, job.flavor(), out, runner);
+            return compiler.compile(request, target, job.flavor(), workspace.out, runner);
         } catch (CompileFailedException e) {
             Optional<SandboxedRunner.Hit> hit = runner.hit();
             if (hit.isPresent()) {
@@ -200,21 +215,29 @@ public final class SandboxWorker implements BuildExecutor {
             log.error("build {} failed in the toolchain", job.key(), e);
             throw new BuildFailure("build.toolchain_error", "The toolchain failed: " + e.getClass().getSimpleName(), null);
         }
-        byte[] image;
+    }
+
+    private byte[] readImage(CompileResult compiled) throws BuildFailure {
         try {
             if (Files.size(compiled.image()) > limits.outputBytes()) {
                 throw new BuildFailure("build.output_too_large", "The image is larger than the output limit" + limitsText(), null);
             }
-            image = Files.readAllBytes(compiled.image());
+            return Files.readAllBytes(compiled.image());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The image is written while it and its provenance are signed (two signatures, side by side), then the
+     * signature: the three are stored at once (each write waits for its fsync), all before (in execute) the record,
+     * so a record claiming success always finds its image. The first write of an image key wins, and equal inputs
+     * give equal bytes anyway.
+     */
+    private BuildRecord signAndStore(BuildJob job, Instant started, CompileResult compiled, byte[] image,
+                                     BuildLog buildLog) {
         Digest digest = Digest.of(Digest.sha256().digest(image));
         Instant compiledAt = clock.instant();
-        // The image is written while it and its provenance are signed (two signatures, side by side), then the
-        // signature: the three are stored at once (each write waits for its fsync), all before (in execute) the
-        // record, so a record claiming success always finds its image. The first write of an image key wins, and
-        // equal inputs give equal bytes anyway.
         CompletableFuture<Void> imageWrite = write(Layout.image(digest), () -> image);
         BuildRecord.Image img = BuildRecord.Image.of(digest, image.length);
         BuildRecord ok = BuildRecord.succeeded(job, started, compiledAt, img, compiled.appFlags());

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.stream.Stream;
 
+import dev.tailor.store.Directories;
 import dev.tailor.toolchain.LocalCommandRunner;
 
 /**
@@ -144,7 +145,7 @@ final class Workspace {
 
     /** Empties {@code src} and {@code out} for the next build; false when something could not be removed. */
     boolean clean() {
-        return empty(src) && empty(out);
+        return Directories.empty(src) && Directories.empty(out);
     }
 
     /** Stops the sandboxes started ahead and deletes the directory. */
@@ -153,30 +154,6 @@ final class Workspace {
         while ((s = ready.poll()) != null) {
             s.discard();
         }
-        deleteTree(dir);
-    }
-
-    private static boolean empty(Path d) {
-        try (Stream<Path> paths = Files.walk(d)) {
-            for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
-                if (!p.equals(d)) {
-                    Files.delete(p);
-                }
-            }
-            return true;
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
-    }
-
-    static void deleteTree(Path dir) {
-        if (Files.exists(dir)) {
-            empty(dir);
-            try {
-                Files.deleteIfExists(dir);
-            } catch (IOException ignored) {
-                // a leftover directory holds nothing anyone reads; the next start empties the work root
-            }
-        }
+        Directories.delete(dir);
     }
 }

@@ -1,5 +1,6 @@
 package dev.tailor.amqp;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
@@ -27,7 +28,7 @@ class AmqpBuildDispatcherTest extends BuildDispatcherContract {
         FACTORIES.add(factory);
         var settings = new AmqpBuildDispatcher.Settings("test-" + UUID.randomUUID(), capacity, 3, Duration.ofSeconds(5));
         return new AmqpBuildDispatcher(factory, Rabbit.JSON, settings, new AmqpBuildDispatcher.Worker(executor,
-                EnumSet.allOf(Arch.class), workersPerArch, job -> Optional.empty()), true);
+                EnumSet.allOf(Arch.class), workersPerArch, job -> Optional.empty(), Clock.systemUTC()), true);
     }
 
     @AfterAll

@@ -1,5 +1,6 @@
 package dev.tailor.amqp;
 
+import java.time.Clock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -66,7 +67,7 @@ class AmqpRedeliveryTest {
     private AmqpBuildDispatcher worker(CachingConnectionFactory f, BuildExecutor executor,
                                        Function<BuildJob, Optional<BuildRecord>> alreadyBuilt) {
         return add(new AmqpBuildDispatcher(f, Rabbit.JSON, settings(), new AmqpBuildDispatcher.Worker(executor,
-                Set.of(Arch.X86_64), 1, alreadyBuilt), false));
+                Set.of(Arch.X86_64), 1, alreadyBuilt, Clock.systemUTC()), false));
     }
 
     private AmqpBuildDispatcher.Settings settings() {
@@ -149,8 +150,8 @@ class AmqpRedeliveryTest {
         Message dead = new RabbitTemplate(connections()).receive(prefix + ".builds.dead", 5000);
         assertThat(dead).isNotNull();
         assertThat(dead.getMessageProperties().getMessageId()).isEqualTo(job.key());
-        assertThat((Object) dead.getMessageProperties().getHeader(AmqpBuildDispatcher.FAILURES)).isEqualTo(3);
-        assertThat((Object) dead.getMessageProperties().getHeader(AmqpBuildDispatcher.DEAD_REASON)).isNotNull();
+        assertThat((Object) dead.getMessageProperties().getHeader(JobPublisher.FAILURES)).isEqualTo(3);
+        assertThat((Object) dead.getMessageProperties().getHeader(JobPublisher.DEAD_REASON)).isNotNull();
     }
 
     @Test

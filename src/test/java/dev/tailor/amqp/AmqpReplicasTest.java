@@ -98,7 +98,7 @@ class AmqpReplicasTest {
                     BuildRecord.Image.of(new Digest("cd".repeat(32)), 1), List.of());
             workerRecords.write(ok);
             return ok;
-        }, Set.of(Arch.X86_64), 1, job -> workerRecords.read(new dev.tailor.build.BuildKey(job.key()))));
+        }, Set.of(Arch.X86_64), 1, job -> workerRecords.read(new dev.tailor.build.BuildKey(job.key())), Clock.systemUTC()));
         Builds a = replica(store, bundlesA);
         Builds b = replica(store, new BundleService(documents(store), TestBundles.defaultLimits(), new DataDir(tmp), Clock.systemUTC()));
 

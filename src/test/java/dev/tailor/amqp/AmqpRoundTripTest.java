@@ -51,7 +51,7 @@ class AmqpRoundTripTest {
         CachingConnectionFactory f = Rabbit.connections(RabbitMqServer.shared());
         try (BuildDispatcher amqp = new AmqpBuildDispatcher(f, Rabbit.JSON, new AmqpBuildDispatcher.Settings(
                 "roundtrip-" + UUID.randomUUID(), 100, 3, Duration.ofSeconds(5)), new AmqpBuildDispatcher.Worker(
-                NOTHING, EnumSet.of(Arch.X86_64), 1, job -> Optional.empty()), true);
+                NOTHING, EnumSet.of(Arch.X86_64), 1, job -> Optional.empty(), Clock.systemUTC()), true);
              BuildDispatcher local = new InProcessDispatcher(NOTHING, 1, 100, Clock.systemUTC())) {
             double[] viaAmqp = median(amqp, 200);
             double[] inProcess = median(local, 200);

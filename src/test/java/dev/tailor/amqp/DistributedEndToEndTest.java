@@ -32,6 +32,7 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import dev.tailor.build.HostileSources;
 import dev.tailor.bundle.Archives;
 import dev.tailor.store.BlobInfo;
+import dev.tailor.store.Directories;
 import dev.tailor.store.S3BlobStore;
 import dev.tailor.store.S3Settings;
 import dev.tailor.testsupport.RabbitMqServer;
@@ -116,7 +117,7 @@ class DistributedEndToEndTest {
         if (s3 != null) {
             s3.close();
         }
-        S3ProxyServer.deleteTree(dir);
+        Directories.delete(dir);
     }
 
     private static List<String> with(List<String> common, String... more) {

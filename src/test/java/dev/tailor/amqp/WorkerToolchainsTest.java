@@ -11,17 +11,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.tailor.target.Arch;
+import dev.tailor.toolchain.Toolchains;
 
 class WorkerToolchainsTest {
 
+    private static final Toolchains TOOLCHAINS = Toolchains.load();
+
     @Test
     void thisMachinesToolchain_servesEveryArchitecture() {
-        assertThatCode(() -> WorkerToolchains.require(EnumSet.allOf(Arch.class), true)).doesNotThrowAnyException();
+        assertThatCode(() -> WorkerToolchains.require(TOOLCHAINS, EnumSet.allOf(Arch.class), true)).doesNotThrowAnyException();
     }
 
     @Test
     void aWorkerWithoutTools_refusesToStart_namingEachMissingOne(@TempDir Path empty) {
-        assertThatThrownBy(() -> WorkerToolchains.require(Set.of(Arch.AARCH64), true, empty.toString()))
+        assertThatThrownBy(() -> WorkerToolchains.require(TOOLCHAINS, Set.of(Arch.AARCH64), true, empty.toString()))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("[aarch64]")
                 .hasMessageContaining("clang is not on the PATH")
@@ -31,7 +34,7 @@ class WorkerToolchainsTest {
 
     @Test
     void withoutTheSandbox_bwrapIsNotRequired(@TempDir Path empty) {
-        assertThatThrownBy(() -> WorkerToolchains.require(Set.of(Arch.X86_64), false, empty.toString()))
+        assertThatThrownBy(() -> WorkerToolchains.require(TOOLCHAINS, Set.of(Arch.X86_64), false, empty.toString()))
                 .message().doesNotContain("bwrap is not");
     }
 }

@@ -16,7 +16,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -47,6 +47,7 @@ class BootScriptTest extends ApiTestBase {
     @LocalServerPort
     int originPort;
 
+    @AutoClose
     EdgeProcesses.Nginx boot;
     Path dir;
     Path key;
@@ -96,13 +97,6 @@ class BootScriptTest extends ApiTestBase {
             signature[10] ^= 1;
         }
         store.put(Layout.signature(image.digest()), new ByteArrayInputStream(signature));
-    }
-
-    @AfterAll
-    void tearDown() {
-        if (boot != null) {
-            boot.close();
-        }
     }
 
     Run run(Path output, String... args) throws Exception {

@@ -3,6 +3,7 @@ package dev.tailor.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +24,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -41,8 +41,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Devices booting through a real Varnish edge in front of the service: the whole path a device takes, and a
  * thousand boots that the edge, not the origin, mostly answers.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class EdgeBootEndToEndTest extends EdgeTestBase {
+class EdgeBootEndToEndTest extends EdgeTestBase<EdgeProcesses.Varnish> {
 
     static final Pattern CPU_LINE = Pattern.compile("(?m)^tailor-cpu: (\\S+)$");
     static final String COMPUTE_OUTPUT = "checksum sha256=d2aa06b6 crc32=d6cbb471 vector=7d85f41bbe63a8bb";
@@ -50,15 +49,18 @@ class EdgeBootEndToEndTest extends EdgeTestBase {
     @Autowired
     Qemu qemu;
 
-    EdgeProcesses.Varnish varnish;
     Path keyPem;
 
     @TempDir
     Path dir;
 
+    @Override
+    EdgeProcesses.Varnish startEdge(int originPort) throws IOException {
+        return EdgeProcesses.Varnish.start(VARNISH_PORT, originPort);
+    }
+
     @BeforeAll
-    void startEdgeAndRelease() throws Exception {
-        varnish = EdgeProcesses.Varnish.start(VARNISH_PORT, originPort);
+    void releaseBundles() throws Exception {
         adminToken = Files.readString(DATA_DIR.resolve("admin-token")).trim();
         releaseBundle("compute", Archives.directory(Path.of("examples/compute")));
         releaseBundle("fleet", Archives.hello("fleet").file("src/fleet.c", "int fleet = 1000;\n"));
@@ -68,10 +70,7 @@ class EdgeBootEndToEndTest extends EdgeTestBase {
     }
 
     @AfterAll
-    void stopEdge() throws Exception {
-        if (varnish != null) {
-            varnish.close();
-        }
+    void deleteKey() throws Exception {
         Files.deleteIfExists(keyPem);
     }
 
@@ -158,7 +157,7 @@ class EdgeBootEndToEndTest extends EdgeTestBase {
         assertThat(new HashSet<>(fingerprints)).hasSize(20);
         double startedBefore = started();
         double imagesBefore = originImages("full");
-        long hitsBefore = varnish.stat("MAIN.cache_hit");
+        long hitsBefore = edge.stat("MAIN.cache_hit");
 
         int boots = 1000;
         ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -187,10 +186,10 @@ class EdgeBootEndToEndTest extends EdgeTestBase {
             assertThat(originImages("full") - imagesBefore).as("images fetched from the origin")
                     .isLessThanOrEqualTo(distinct);
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                    assertThat(varnish.stat("MAIN.cache_hit") - hitsBefore).isGreaterThanOrEqualTo(boots - distinct));
+                    assertThat(edge.stat("MAIN.cache_hit") - hitsBefore).isGreaterThanOrEqualTo(boots - distinct));
             System.out.printf("%d boots, %d distinct images: %.0f builds, %.0f origin image fetches, %d edge hits%n",
                     boots, distinct, started() - startedBefore, originImages("full") - imagesBefore,
-                    varnish.stat("MAIN.cache_hit") - hitsBefore);
+                    edge.stat("MAIN.cache_hit") - hitsBefore);
         } finally {
             pool.shutdownNow();
         }

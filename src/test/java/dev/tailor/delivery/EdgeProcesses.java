@@ -3,7 +3,6 @@ package dev.tailor.delivery;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import dev.tailor.testsupport.Ports;
+
 /** Real Varnish and nginx edges, started by tests from the shipped configurations and stopped after them. */
 final class EdgeProcesses {
 
@@ -26,10 +27,32 @@ final class EdgeProcesses {
     }
 
     static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        return Ports.free();
+    }
+
+    /**
+     * A running edge, listening on {@code port}: started by its type's {@code start}, which returns only once it
+     * listens, and stopped by {@link #close} (tests hold it in an {@code @AutoClose} field).
+     */
+    interface Edge extends AutoCloseable {
+        int port();
+
+        Process process();
+
+        @Override
+        default void close() {
+            stop(process());
+        }
+    }
+
+    /** The edge once it listens; one that exits or never listens is stopped, and the failure names its log. */
+    private static <E extends Edge> E listening(E edge, Path log) {
+        try {
+            awaitPort(edge.port(), edge.process(), log);
+            return edge;
+        } catch (RuntimeException e) {
+            edge.close();
+            throw e;
         }
     }
 
@@ -50,7 +73,7 @@ final class EdgeProcesses {
         return dir;
     }
 
-    record Varnish(int port, Path dir, Path workdir, Process process) implements AutoCloseable {
+    record Varnish(int port, Path dir, Path workdir, Process process) implements Edge {
 
         static Varnish start(int port, int originPort) throws IOException {
             Path dir = openDir("tailor-varnish");
@@ -60,14 +83,7 @@ final class EdgeProcesses {
             Process p = new ProcessBuilder("varnishd", "-F", "-a", "127.0.0.1:" + port, "-f", vcl.toString(),
                     "-n", workdir.toString(), "-s", "malloc,64m", "-T", "127.0.0.1:0", "-p", "thread_pool_min=10")
                     .redirectErrorStream(true).redirectOutput(dir.resolve("varnishd.log").toFile()).start();
-            Varnish v = new Varnish(port, dir, workdir, p);
-            try {
-                awaitPort(port, p, dir.resolve("varnishd.log"));
-            } catch (RuntimeException e) {
-                v.close();
-                throw e;
-            }
-            return v;
+            return listening(new Varnish(port, dir, workdir, p), dir.resolve("varnishd.log"));
         }
 
         /** One counter from {@code varnishstat -1}, e.g. {@code MAIN.cache_hit}. */
@@ -95,14 +111,9 @@ final class EdgeProcesses {
             adm("vcl.load", name, vcl.toString());
             adm("vcl.use", name);
         }
-
-        @Override
-        public void close() {
-            stop(process);
-        }
     }
 
-    record Nginx(int port, Path prefix, Process process) implements AutoCloseable {
+    record Nginx(int port, Path prefix, Process process) implements Edge {
 
         /** nginx with the given http-level configuration (listening on {@code port}). */
         static Nginx start(int port, String httpConfig) throws IOException {
@@ -130,14 +141,7 @@ final class EdgeProcesses {
             Files.writeString(prefix.resolve("nginx.conf"), conf);
             Process p = new ProcessBuilder("nginx", "-p", prefix.toString(), "-c", prefix.resolve("nginx.conf").toString())
                     .redirectErrorStream(true).redirectOutput(prefix.resolve("logs/stdout.log").toFile()).start();
-            Nginx n = new Nginx(port, prefix, p);
-            try {
-                awaitPort(port, p, prefix.resolve("logs/stdout.log"));
-            } catch (RuntimeException e) {
-                n.close();
-                throw e;
-            }
-            return n;
+            return listening(new Nginx(port, prefix, p), prefix.resolve("logs/stdout.log"));
         }
 
         /** The shipped configuration, pointed at the origin's port and listening on {@code port}. */
@@ -149,11 +153,6 @@ final class EdgeProcesses {
                 throw new IllegalStateException("the shipped nginx config no longer has the lines tests substitute");
             }
             return start(port, pointed);
-        }
-
-        @Override
-        public void close() {
-            stop(process);
         }
     }
 

@@ -14,6 +14,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
@@ -31,9 +34,13 @@ import tools.jackson.databind.JsonNode;
 /**
  * The service with a Varnish and an nginx edge configured for purges (ports chosen before the context starts, the
  * edges themselves started by each test class). One Spring context shared by every edge test.
+ *
+ * @param <E> the edge a test class goes through: started by {@link #startEdge} before its first test, stopped after
+ *            its last
  */
 @Import(BootStandIn.class)
-abstract class EdgeTestBase extends ApiTestBase {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class EdgeTestBase<E extends EdgeProcesses.Edge> extends ApiTestBase {
 
     static final int VARNISH_PORT = EdgeProcesses.freePort();
     static final int NGINX_PORT = EdgeProcesses.freePort();
@@ -55,11 +62,28 @@ abstract class EdgeTestBase extends ApiTestBase {
     @Autowired
     BlobStore store;
 
+    /** This class's edge, in front of the origin. */
+    @AutoClose
+    E edge;
+
     @Autowired
     BootStandIn boot;
 
     @Autowired
     MeterRegistry meters;
+
+    /** Starts this class's edge (on {@link #VARNISH_PORT} or {@link #NGINX_PORT}) in front of the origin. */
+    abstract E startEdge(int originPort) throws IOException;
+
+    @BeforeAll
+    final void startTheEdge() throws IOException {
+        edge = startEdge(originPort);
+    }
+
+    /** A GET through this class's edge. */
+    HttpResponse<byte[]> edge(String path, String... headers) throws IOException, InterruptedException {
+        return get(edge.port(), path, headers);
+    }
 
     static HttpResponse<byte[]> get(int port, String path, String... headers) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))

@@ -3,35 +3,19 @@ package dev.tailor.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Arrays;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** The shipped nginx proxy_cache configuration on a real nginx in front of the running service. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class NginxEdgeTest extends EdgeTestBase {
+class NginxEdgeTest extends EdgeTestBase<EdgeProcesses.Nginx> {
 
-    EdgeProcesses.Nginx nginx;
-
-    @BeforeAll
-    void startNginx() throws Exception {
-        nginx = EdgeProcesses.Nginx.shipped(NGINX_PORT, originPort);
-    }
-
-    @AfterAll
-    void stopNginx() {
-        if (nginx != null) {
-            nginx.close();
-        }
-    }
-
-    HttpResponse<byte[]> edge(String path, String... headers) throws Exception {
-        return get(NGINX_PORT, path, headers);
+    @Override
+    EdgeProcesses.Nginx startEdge(int originPort) throws IOException {
+        return EdgeProcesses.Nginx.shipped(NGINX_PORT, originPort);
     }
 
     @Test

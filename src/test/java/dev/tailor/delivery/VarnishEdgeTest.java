@@ -3,43 +3,27 @@ package dev.tailor.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Arrays;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** The shipped VCL on a real varnishd in front of the running service. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class VarnishEdgeTest extends EdgeTestBase {
+class VarnishEdgeTest extends EdgeTestBase<EdgeProcesses.Varnish> {
 
-    EdgeProcesses.Varnish varnish;
-
-    @BeforeAll
-    void startVarnish() throws Exception {
-        varnish = EdgeProcesses.Varnish.start(VARNISH_PORT, originPort);
-    }
-
-    @AfterAll
-    void stopVarnish() {
-        if (varnish != null) {
-            varnish.close();
-        }
-    }
-
-    HttpResponse<byte[]> edge(String path, String... headers) throws Exception {
-        return get(VARNISH_PORT, path, headers);
+    @Override
+    EdgeProcesses.Varnish startEdge(int originPort) throws IOException {
+        return EdgeProcesses.Varnish.start(VARNISH_PORT, originPort);
     }
 
     @Test
     void repeatedImageGets_reachTheOriginOnce_andRangesComeFromTheCache() throws Exception {
         TestImages.Stored image = TestImages.put(store, 1 << 20);
         double originBefore = originImages("full") + originImages("partial");
-        long hitsBefore = varnish.stat("MAIN.cache_hit");
-        long missesBefore = varnish.stat("MAIN.cache_miss");
+        long hitsBefore = edge.stat("MAIN.cache_hit");
+        long missesBefore = edge.stat("MAIN.cache_miss");
 
         for (int i = 0; i < 5; i++) {
             HttpResponse<byte[]> r = edge(image.url());
@@ -57,8 +41,8 @@ class VarnishEdgeTest extends EdgeTestBase {
         assertThat(originImages("full") + originImages("partial") - originBefore).isEqualTo(1);
         // workers publish their counters in batches: wait for them to settle
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            assertThat(varnish.stat("MAIN.cache_miss") - missesBefore).isEqualTo(1);
-            assertThat(varnish.stat("MAIN.cache_hit") - hitsBefore).isEqualTo(6);
+            assertThat(edge.stat("MAIN.cache_miss") - missesBefore).isEqualTo(1);
+            assertThat(edge.stat("MAIN.cache_hit") - hitsBefore).isEqualTo(6);
         });
     }
 
@@ -144,7 +128,7 @@ class VarnishEdgeTest extends EdgeTestBase {
         assertThat(edge(image.url()).statusCode()).isEqualTo(200);
         assertThat(edge(shortLived).statusCode()).isEqualTo(302);
 
-        varnish.useOrigin("dead", EdgeProcesses.freePort());
+        edge.useOrigin("dead", EdgeProcesses.freePort());
         try {
             EdgeProcesses.sleep(2500); // the redirect's max-age=1 has passed
             HttpResponse<byte[]> img = edge(image.url());
@@ -156,7 +140,7 @@ class VarnishEdgeTest extends EdgeTestBase {
             // and the origin really is out of reach for anything not cached
             assertThat(edge("/v1/images/" + TestImages.unknown().path()).statusCode()).isEqualTo(503);
         } finally {
-            varnish.adm("vcl.use", "boot");
+            edge.adm("vcl.use", "boot");
         }
     }
 }

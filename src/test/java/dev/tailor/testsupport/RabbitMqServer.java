@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.tailor.store.Directories;
+
 /**
  * A private RabbitMQ node for tests, from Debian's {@code rabbitmq-server} package
  * ({@code scripts/install-test-services.sh} installs it): its own node name, data, logs, config, Erlang cookie
@@ -184,7 +186,7 @@ public final class RabbitMqServer implements AutoCloseable {
     @Override
     public synchronized void close() {
         stop();
-        S3ProxyServer.deleteTree(dir);
+        Directories.delete(dir);
     }
 
     private void run(List<String> command, int timeoutSeconds) {

@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import dev.tailor.store.Directories;
+
 /**
  * An S3-compatible endpoint for tests: S3Proxy's standalone jar (fetched by Maven into
  * {@code target/s3proxy/s3proxy.jar}, kept off the test classpath) on a free 127.0.0.1 port, storing objects in a
@@ -127,7 +129,7 @@ public final class S3ProxyServer implements AutoCloseable {
     @Override
     public synchronized void close() {
         stop();
-        deleteTree(dir);
+        Directories.delete(dir);
     }
 
     private static Path jar() {
@@ -137,16 +139,5 @@ public final class S3ProxyServer implements AutoCloseable {
                     + "phase copies it there (mvn test does; so does mvn generate-test-resources)");
         }
         return jar;
-    }
-
-    public static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (var paths = Files.walk(root)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException ignored) {
-            // a temp directory; the OS cleans what is left
-        }
     }
 }

@@ -22,9 +22,9 @@ class ArchitectureTest {
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("dev.tailor");
 
     /** Feature packages whose classes, controllers aside, are domain code: no HTTP types, no web package. */
-    private static final String[] DOMAIN = {"dev.tailor.problem..", "dev.tailor.store..", "dev.tailor.target..",
+    private static final String[] DOMAIN = {"dev.tailor.problem..", "dev.tailor.store..", "dev.tailor.catalog..",
         "dev.tailor.fingerprint..", "dev.tailor.bundle..", "dev.tailor.channel..", "dev.tailor.toolchain..",
-        "dev.tailor.build..", "dev.tailor.worker..", "dev.tailor.signing..", "dev.tailor.amqp.."};
+        "dev.tailor.builds..", "dev.tailor.worker..", "dev.tailor.signing..", "dev.tailor.amqp.."};
 
     @Test
     void featurePackages_haveNoCycles() {
@@ -34,8 +34,8 @@ class ArchitectureTest {
     @Test
     void web_standsOnlyOnTheProblemCatalogue() {
         noClasses().that().resideInAPackage("dev.tailor.web..").should().dependOnClassesThat()
-                .resideInAnyPackage("dev.tailor.store..", "dev.tailor.target..", "dev.tailor.fingerprint..",
-                        "dev.tailor.bundle..", "dev.tailor.channel..", "dev.tailor.toolchain..", "dev.tailor.build..",
+                .resideInAnyPackage("dev.tailor.store..", "dev.tailor.catalog..", "dev.tailor.fingerprint..",
+                        "dev.tailor.bundle..", "dev.tailor.channel..", "dev.tailor.toolchain..", "dev.tailor.builds..",
                         "dev.tailor.worker..", "dev.tailor.signing..", "dev.tailor.amqp..", "dev.tailor.auth..",
                         "dev.tailor.delivery..")
                 .check(CLASSES);

@@ -21,14 +21,14 @@ import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 
-import dev.tailor.build.BuildDispatcher;
-import dev.tailor.build.BuildExecutor;
-import dev.tailor.build.BuildJob;
-import dev.tailor.build.BuildListener;
-import dev.tailor.build.BuildQueueFullException;
-import dev.tailor.build.BuildRecord;
-import dev.tailor.build.Priority;
-import dev.tailor.target.Arch;
+import dev.tailor.builds.BuildDispatcher;
+import dev.tailor.builds.BuildExecutor;
+import dev.tailor.builds.BuildJob;
+import dev.tailor.builds.BuildListener;
+import dev.tailor.builds.BuildQueueFullException;
+import dev.tailor.builds.BuildRecord;
+import dev.tailor.builds.Priority;
+import dev.tailor.catalog.Arch;
 import tools.jackson.databind.ObjectMapper;
 
 /**

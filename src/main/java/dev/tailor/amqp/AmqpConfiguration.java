@@ -13,12 +13,12 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
-import dev.tailor.build.BuildDispatcher;
-import dev.tailor.build.BuildExecutor;
-import dev.tailor.build.BuildKey;
-import dev.tailor.build.BuildRecords;
-import dev.tailor.build.Deployment;
-import dev.tailor.target.TargetCatalog;
+import dev.tailor.builds.BuildDispatcher;
+import dev.tailor.builds.BuildExecutor;
+import dev.tailor.builds.BuildKey;
+import dev.tailor.builds.BuildRecords;
+import dev.tailor.builds.Deployment;
+import dev.tailor.catalog.TargetCatalog;
 import dev.tailor.toolchain.ImageCompiler;
 import dev.tailor.toolchain.PublishedToolchains;
 import tools.jackson.databind.ObjectMapper;

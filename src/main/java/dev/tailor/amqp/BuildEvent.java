@@ -4,8 +4,8 @@ import java.time.Instant;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-import dev.tailor.build.BuildJob;
-import dev.tailor.build.BuildRecord;
+import dev.tailor.builds.BuildJob;
+import dev.tailor.builds.BuildRecord;
 
 /**
  * What travels on the events exchange from a worker to every listening replica; {@code kind} says which fields are

@@ -7,7 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.Message;
 
-import dev.tailor.build.BuildListener;
+import dev.tailor.builds.BuildListener;
 import tools.jackson.databind.ObjectMapper;
 
 /**

@@ -17,9 +17,9 @@ import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
-import dev.tailor.build.BuildJob;
-import dev.tailor.build.BuildListener;
-import dev.tailor.build.BuildRecord;
+import dev.tailor.builds.BuildJob;
+import dev.tailor.builds.BuildListener;
+import dev.tailor.builds.BuildRecord;
 import tools.jackson.databind.ObjectMapper;
 
 /**

@@ -15,8 +15,8 @@ import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
 
 import com.rabbitmq.client.Channel;
 
-import dev.tailor.build.BuildJob;
-import dev.tailor.build.BuildRecord;
+import dev.tailor.builds.BuildJob;
+import dev.tailor.builds.BuildRecord;
 import tools.jackson.databind.ObjectMapper;
 
 /**

@@ -12,11 +12,11 @@ import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
-import dev.tailor.build.BuildDispatchUnavailableException;
-import dev.tailor.build.BuildJob;
-import dev.tailor.build.BuildQueueFullException;
-import dev.tailor.build.Priority;
-import dev.tailor.target.Arch;
+import dev.tailor.builds.BuildDispatchUnavailableException;
+import dev.tailor.builds.BuildJob;
+import dev.tailor.builds.BuildQueueFullException;
+import dev.tailor.builds.Priority;
+import dev.tailor.catalog.Arch;
 import tools.jackson.databind.ObjectMapper;
 
 /**

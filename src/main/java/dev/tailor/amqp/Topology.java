@@ -12,8 +12,8 @@ import org.springframework.amqp.rabbit.connection.Connection;
 import com.rabbitmq.client.AlreadyClosedException;
 import com.rabbitmq.client.Channel;
 
-import dev.tailor.build.Priority;
-import dev.tailor.target.Arch;
+import dev.tailor.builds.Priority;
+import dev.tailor.catalog.Arch;
 
 /**
  * The queues and the exchange, declared on every (re)connection: after a broker restart the exclusive event queue is

@@ -13,7 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-import dev.tailor.target.Arch;
+import dev.tailor.catalog.Arch;
 import dev.tailor.toolchain.Flavor;
 import dev.tailor.toolchain.Toolchain;
 import dev.tailor.toolchain.Toolchains;

@@ -2,7 +2,7 @@
  * The distributed mode's dispatch over RabbitMQ ({@code tailor.dispatch.type=amqp}): {@link
  * dev.tailor.amqp.AmqpBuildDispatcher} (one durable, bounded priority queue per architecture, publisher confirms,
  * ack after the build is stored, a failure count carried in the message and a dead-letter queue, events fanned out
- * to every API replica) and its wiring for the roles of {@link dev.tailor.build.Deployment}: an API replica
+ * to every API replica) and its wiring for the roles of {@link dev.tailor.builds.Deployment}: an API replica
  * dispatches and listens, a worker consumes the queues of the architectures it has toolchains for (checked at
  * start) and publishes its toolchain ids, {@code tailor.mode=all} does both. Spring Boot's RabbitMQ
  * auto-configuration (connection factory, health, metrics) is switched on only with {@code dispatch.type=amqp}, so

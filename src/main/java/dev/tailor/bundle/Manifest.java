@@ -8,7 +8,7 @@ import java.util.Objects;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
-import dev.tailor.target.Arch;
+import dev.tailor.catalog.Arch;
 
 /**
  * The validated {@code tailor.yaml} of a bundle. Everything in it has passed {@link ManifestParser}'s checks, so

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 
 
 import dev.tailor.problem.Problem;
-import dev.tailor.target.Arch;
+import dev.tailor.catalog.Arch;
 import dev.tailor.problem.TailorException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;

@@ -14,8 +14,8 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 import dev.tailor.channel.ChannelReleased;
-import dev.tailor.target.Target;
-import dev.tailor.target.TargetCatalog;
+import dev.tailor.catalog.Target;
+import dev.tailor.catalog.TargetCatalog;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**

@@ -2,7 +2,7 @@ package dev.tailor.fingerprint;
 
 import java.util.List;
 
-import dev.tailor.target.Arch;
+import dev.tailor.catalog.Arch;
 
 /** The compact form {@code <arch>:<feature>,<feature>,...} of the {@code cpu=} query and the {@code Tailor-CPU}
  * header, which is also what the probe images print. */

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 
-import dev.tailor.target.Arch;
+import dev.tailor.catalog.Arch;
 
 /**
  * Turns raw x86 CPUID leaves into Linux flag names, with the kernel's bit assignments. A unikernel reads CPUID

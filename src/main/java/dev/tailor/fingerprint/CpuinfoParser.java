@@ -11,7 +11,7 @@ import java.util.TreeSet;
 
 
 import dev.tailor.problem.Problem;
-import dev.tailor.target.Arch;
+import dev.tailor.catalog.Arch;
 
 /**
  * Reads a Linux {@code /proc/cpuinfo} (x86, arm64, 32-bit arm, including what a 32-bit process sees on an arm64

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-import dev.tailor.target.Arch;
+import dev.tailor.catalog.Arch;
 
 /**
  * The canonical feature vocabulary per architecture (Linux {@code /proc/cpuinfo} flag names) and the aliases devices

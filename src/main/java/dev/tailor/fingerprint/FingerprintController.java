@@ -14,7 +14,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.tailor.bundle.Names;
 import dev.tailor.web.RequestBodies;
-import dev.tailor.target.TargetView;
+import dev.tailor.catalog.TargetView;
 import dev.tailor.problem.TailorException;
 import reactor.core.publisher.Mono;
 

@@ -9,7 +9,7 @@ import java.util.Optional;
 
 
 import dev.tailor.problem.Problem;
-import dev.tailor.target.Arch;
+import dev.tailor.catalog.Arch;
 
 /**
  * One entry point for every fingerprint form (API.md, "Targets and fingerprints"): picks the parser from the content

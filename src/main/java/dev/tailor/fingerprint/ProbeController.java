@@ -11,7 +11,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.tailor.problem.Problem;
-import dev.tailor.target.Arch;
+import dev.tailor.catalog.Arch;
 import dev.tailor.problem.TailorException;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;

@@ -16,8 +16,8 @@ import dev.tailor.store.DataDir;
 import dev.tailor.store.Digest;
 import dev.tailor.store.Directories;
 import dev.tailor.store.Layout;
-import dev.tailor.target.Arch;
-import dev.tailor.target.TargetCatalog;
+import dev.tailor.catalog.Arch;
+import dev.tailor.catalog.TargetCatalog;
 import dev.tailor.toolchain.ImageCompiler;
 
 /**

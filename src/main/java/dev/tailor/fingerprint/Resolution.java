@@ -5,7 +5,7 @@ import java.util.Objects;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
-import dev.tailor.target.Target;
+import dev.tailor.catalog.Target;
 
 /**
  * The answer to "which target for this CPU": the target, and why.

@@ -10,9 +10,9 @@ import org.springframework.stereotype.Service;
 
 import dev.tailor.fingerprint.NamedMicroarchitectures.Uarch;
 import dev.tailor.problem.Problem;
-import dev.tailor.target.Arch;
-import dev.tailor.target.Target;
-import dev.tailor.target.TargetCatalog;
+import dev.tailor.catalog.Arch;
+import dev.tailor.catalog.Target;
+import dev.tailor.catalog.TargetCatalog;
 
 /**
  * Chooses the target for a CPU. Every policy only ever considers targets whose complete feature set the device has,

@@ -7,8 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.tailor.target.Target;
-import dev.tailor.target.TargetCatalog;
+import dev.tailor.catalog.Target;
+import dev.tailor.catalog.TargetCatalog;
 
 /**
  * Builds one image from the command line, without the service: for operators checking a worker's toolchain and

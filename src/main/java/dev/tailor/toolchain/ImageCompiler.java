@@ -25,7 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.tailor.store.Directories;
-import dev.tailor.target.Target;
+import dev.tailor.catalog.Target;
 import tools.jackson.databind.json.JsonMapper;
 
 /**

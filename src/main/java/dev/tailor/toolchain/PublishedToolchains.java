@@ -10,9 +10,9 @@ import dev.tailor.problem.Problem;
 import dev.tailor.problem.TailorException;
 import dev.tailor.store.Documents;
 import dev.tailor.store.Layout;
-import dev.tailor.target.Arch;
-import dev.tailor.target.Target;
-import dev.tailor.target.TargetCatalog;
+import dev.tailor.catalog.Arch;
+import dev.tailor.catalog.Target;
+import dev.tailor.catalog.TargetCatalog;
 
 /**
  * Toolchain ids as the workers know them, in the store at {@code meta/toolchains/<arch>.json}. A build key names

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.tailor.target.Arch;
+import dev.tailor.catalog.Arch;
 
 /**
  * Boots images under QEMU and decodes how they stopped. The machine and exit mechanism per architecture come

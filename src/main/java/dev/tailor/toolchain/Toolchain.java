@@ -3,7 +3,7 @@ package dev.tailor.toolchain;
 import java.util.List;
 import java.util.Objects;
 
-import dev.tailor.target.Arch;
+import dev.tailor.catalog.Arch;
 
 /**
  * How one architecture's builds of one flavor are compiled, linked and booted, as read from

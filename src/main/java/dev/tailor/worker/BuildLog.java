@@ -2,7 +2,7 @@ package dev.tailor.worker;
 
 import java.util.function.Consumer;
 
-import dev.tailor.build.BuildRecords;
+import dev.tailor.builds.BuildRecords;
 
 /** A build's log: kept (up to a cap) for the store, and passed on line by line to live followers. */
 final class BuildLog {

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.tailor.build.BuildRecord.Diagnostic;
+import dev.tailor.builds.BuildRecord.Diagnostic;
 
 /**
  * Reads clang's and ld.lld's messages into structured diagnostics. Clang names files as they were given (relative

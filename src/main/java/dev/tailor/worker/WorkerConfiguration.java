@@ -8,13 +8,13 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.util.unit.DataSize;
 
-import dev.tailor.build.BuildRecords;
-import dev.tailor.build.Deployment;
+import dev.tailor.builds.BuildRecords;
+import dev.tailor.builds.Deployment;
 import dev.tailor.bundle.BundleService;
 import dev.tailor.signing.Signer;
 import dev.tailor.store.BlobStore;
 import dev.tailor.store.DataDir;
-import dev.tailor.target.TargetCatalog;
+import dev.tailor.catalog.TargetCatalog;
 import dev.tailor.toolchain.ImageCompiler;
 import tools.jackson.databind.ObjectMapper;
 

@@ -10,10 +10,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterAll;
 
-import dev.tailor.build.BuildDispatcher;
-import dev.tailor.build.BuildDispatcherContract;
-import dev.tailor.build.BuildExecutor;
-import dev.tailor.target.Arch;
+import dev.tailor.builds.BuildDispatcher;
+import dev.tailor.builds.BuildDispatcherContract;
+import dev.tailor.builds.BuildExecutor;
+import dev.tailor.catalog.Arch;
 import dev.tailor.testsupport.RabbitMqServer;
 
 /** The same contract as the in-process pools, on a real RabbitMQ node; each dispatcher gets its own queues. */

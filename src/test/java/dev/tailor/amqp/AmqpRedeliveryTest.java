@@ -22,14 +22,14 @@ import org.springframework.amqp.core.Message;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
-import dev.tailor.build.BuildExecutor;
-import dev.tailor.build.BuildJob;
-import dev.tailor.build.BuildKey;
-import dev.tailor.build.BuildListener;
-import dev.tailor.build.BuildRecord;
-import dev.tailor.build.Priority;
+import dev.tailor.builds.BuildExecutor;
+import dev.tailor.builds.BuildJob;
+import dev.tailor.builds.BuildKey;
+import dev.tailor.builds.BuildListener;
+import dev.tailor.builds.BuildRecord;
+import dev.tailor.builds.Priority;
 import dev.tailor.store.Digest;
-import dev.tailor.target.Arch;
+import dev.tailor.catalog.Arch;
 import dev.tailor.testsupport.RabbitMqServer;
 
 /**

@@ -21,12 +21,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 
-import dev.tailor.build.BuildDispatcher;
-import dev.tailor.build.BuildMetrics;
-import dev.tailor.build.BuildRecord;
-import dev.tailor.build.BuildRecords;
-import dev.tailor.build.Builds;
-import dev.tailor.build.Priority;
+import dev.tailor.builds.BuildDispatcher;
+import dev.tailor.builds.BuildMetrics;
+import dev.tailor.builds.BuildRecord;
+import dev.tailor.builds.BuildRecords;
+import dev.tailor.builds.Builds;
+import dev.tailor.builds.Priority;
 import dev.tailor.bundle.Archives;
 import dev.tailor.bundle.BundleDocument;
 import dev.tailor.bundle.BundleService;
@@ -35,9 +35,9 @@ import dev.tailor.store.DataDir;
 import dev.tailor.store.Digest;
 import dev.tailor.store.Documents;
 import dev.tailor.store.FileSystemBlobStore;
-import dev.tailor.target.Arch;
-import dev.tailor.target.Target;
-import dev.tailor.target.TargetCatalog;
+import dev.tailor.catalog.Arch;
+import dev.tailor.catalog.Target;
+import dev.tailor.catalog.TargetCatalog;
 import dev.tailor.testsupport.RabbitMqServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -98,7 +98,7 @@ class AmqpReplicasTest {
                     BuildRecord.Image.of(new Digest("cd".repeat(32)), 1), List.of());
             workerRecords.write(ok);
             return ok;
-        }, Set.of(Arch.X86_64), 1, job -> workerRecords.read(new dev.tailor.build.BuildKey(job.key())), Clock.systemUTC()));
+        }, Set.of(Arch.X86_64), 1, job -> workerRecords.read(new dev.tailor.builds.BuildKey(job.key())), Clock.systemUTC()));
         Builds a = replica(store, bundlesA);
         Builds b = replica(store, new BundleService(documents(store), TestBundles.defaultLimits(), new DataDir(tmp), Clock.systemUTC()));
 

@@ -17,16 +17,16 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 
-import dev.tailor.build.BuildDispatcher;
-import dev.tailor.build.BuildExecutor;
-import dev.tailor.build.BuildJob;
-import dev.tailor.build.BuildKey;
-import dev.tailor.build.BuildListener;
-import dev.tailor.build.BuildRecord;
-import dev.tailor.build.InProcessDispatcher;
-import dev.tailor.build.Priority;
+import dev.tailor.builds.BuildDispatcher;
+import dev.tailor.builds.BuildExecutor;
+import dev.tailor.builds.BuildJob;
+import dev.tailor.builds.BuildKey;
+import dev.tailor.builds.BuildListener;
+import dev.tailor.builds.BuildRecord;
+import dev.tailor.builds.InProcessDispatcher;
+import dev.tailor.builds.Priority;
 import dev.tailor.store.Digest;
-import dev.tailor.target.Arch;
+import dev.tailor.catalog.Arch;
 import dev.tailor.testsupport.RabbitMqServer;
 
 /**

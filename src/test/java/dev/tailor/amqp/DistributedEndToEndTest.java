@@ -29,7 +29,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
-import dev.tailor.build.HostileSources;
+import dev.tailor.builds.HostileSources;
 import dev.tailor.bundle.Archives;
 import dev.tailor.store.BlobInfo;
 import dev.tailor.store.Directories;

@@ -10,7 +10,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.tailor.target.Arch;
+import dev.tailor.catalog.Arch;
 import dev.tailor.toolchain.Toolchains;
 
 class WorkerToolchainsTest {

@@ -31,7 +31,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 
 import dev.tailor.bundle.Archives;
-import dev.tailor.target.Arch;
+import dev.tailor.catalog.Arch;
 import dev.tailor.toolchain.Qemu;
 import io.micrometer.core.instrument.search.Search;
 import tools.jackson.databind.JsonNode;

@@ -10,8 +10,8 @@ import java.util.TreeMap;
 
 import org.junit.jupiter.api.Test;
 
-import dev.tailor.target.Arch;
-import dev.tailor.target.Target;
+import dev.tailor.catalog.Arch;
+import dev.tailor.catalog.Target;
 
 /**
  * Prints the accuracy of parsing and resolving over the whole fingerprint corpus. Run it alone:

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
-import dev.tailor.target.Arch;
+import dev.tailor.catalog.Arch;
 
 /** Real-world /proc/cpuinfo quirks, each met in the corpus. */
 class CpuinfoQuirksTest {

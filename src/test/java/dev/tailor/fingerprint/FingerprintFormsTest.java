@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
 
-import dev.tailor.target.Arch;
+import dev.tailor.catalog.Arch;
 
 /** Every fingerprint form of API.md, and the aliases folded into canonical names. */
 class FingerprintFormsTest {

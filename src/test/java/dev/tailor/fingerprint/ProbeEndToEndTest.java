@@ -17,8 +17,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import dev.tailor.ApiTestBase;
-import dev.tailor.target.Arch;
-import dev.tailor.target.TargetCatalog;
+import dev.tailor.catalog.Arch;
+import dev.tailor.catalog.TargetCatalog;
 import dev.tailor.toolchain.CompileRequest;
 import dev.tailor.toolchain.ImageCompiler;
 import dev.tailor.toolchain.Optimize;

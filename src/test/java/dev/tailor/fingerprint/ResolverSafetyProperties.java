@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
-import dev.tailor.target.Arch;
-import dev.tailor.target.Target;
+import dev.tailor.catalog.Arch;
+import dev.tailor.catalog.Target;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;

@@ -9,7 +9,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.tailor.target.Target;
+import dev.tailor.catalog.Target;
 
 /** The runtime is compiled once per target; later builds reuse it. Also prints (does not assert) their time. */
 class CachedBuildTimingTest {

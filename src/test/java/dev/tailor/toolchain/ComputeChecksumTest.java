@@ -7,7 +7,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import dev.tailor.target.Target;
+import dev.tailor.catalog.Target;
 
 class ComputeChecksumTest {
 

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import dev.tailor.target.Arch;
-import dev.tailor.target.Target;
+import dev.tailor.catalog.Arch;
+import dev.tailor.catalog.Target;
 
 class HelloBootTest {
 

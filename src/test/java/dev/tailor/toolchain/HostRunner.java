@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import dev.tailor.target.Arch;
+import dev.tailor.catalog.Arch;
 
 /**
  * Runs a {@code linux} executable or a wasm32 module on this host, the way a payoff run does: x86_64 natively;

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.tailor.target.Target;
+import dev.tailor.catalog.Target;
 
 /** The {@code linux} flavor: the same app and runtime as a static Linux executable, locked down by seccomp. */
 class LinuxFlavorTest {

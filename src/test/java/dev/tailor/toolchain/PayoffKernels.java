@@ -13,7 +13,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
-import dev.tailor.target.Target;
+import dev.tailor.catalog.Target;
 
 /**
  * The workload suite of {@code examples/payoff}: each kernel packed as its bundle is (its directory with the shared

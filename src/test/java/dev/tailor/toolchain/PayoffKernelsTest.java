@@ -16,7 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import dev.tailor.target.Target;
+import dev.tailor.catalog.Target;
 
 /**
  * Every payoff kernel passes its known-answer checks in every flavor, on every target it is built for, so no speed
@@ -41,7 +41,7 @@ class PayoffKernelsTest {
         for (String kernel : PayoffKernels.names()) {
             for (String id : LINUX) {
                 Target t = target(id);
-                if (t.arch() != dev.tailor.target.Arch.X86_64 || t.isSafeFor(host)) {
+                if (t.arch() != dev.tailor.catalog.Arch.X86_64 || t.isSafeFor(host)) {
                     all.add(Arguments.of(kernel, id, Flavor.LINUX));
                 }
             }

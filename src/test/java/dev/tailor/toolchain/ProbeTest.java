@@ -16,8 +16,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import dev.tailor.target.Arch;
-import dev.tailor.target.Target;
+import dev.tailor.catalog.Arch;
+import dev.tailor.catalog.Target;
 
 /** The probe boots on several CPU models per architecture and reports what each really has. */
 class ProbeTest {

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.tailor.target.Target;
+import dev.tailor.catalog.Target;
 
 class ReproducibilityTest {
 

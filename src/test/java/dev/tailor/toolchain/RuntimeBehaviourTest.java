@@ -14,8 +14,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import dev.tailor.target.Arch;
-import dev.tailor.target.Target;
+import dev.tailor.catalog.Arch;
+import dev.tailor.catalog.Target;
 
 /** The documented exit codes and messages of the runtime, on every architecture. */
 class RuntimeBehaviourTest {

@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.tailor.target.Target;
+import dev.tailor.catalog.Target;
 
 class RuntimeCacheTest {
 

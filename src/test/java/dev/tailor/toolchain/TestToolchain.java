@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import dev.tailor.target.Target;
-import dev.tailor.target.TargetCatalog;
+import dev.tailor.catalog.Target;
+import dev.tailor.catalog.TargetCatalog;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 

@@ -6,7 +6,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import dev.tailor.target.Arch;
+import dev.tailor.catalog.Arch;
 
 class ToolchainsTest {
 

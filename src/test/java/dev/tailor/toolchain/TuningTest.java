@@ -15,7 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import dev.tailor.target.Target;
+import dev.tailor.catalog.Target;
 
 /** A tuned image really uses its target's instructions, runs where they exist and stops cleanly where not. */
 class TuningTest {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.tailor.target.Target;
+import dev.tailor.catalog.Target;
 
 /** wasm32 as an architecture: the app and runtime as a module, run by compiler-workers/wasm/run.mjs under Node. */
 class WasmFlavorTest {

@@ -7,7 +7,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import dev.tailor.build.BuildRecord.Diagnostic;
+import dev.tailor.builds.BuildRecord.Diagnostic;
 
 class DiagnosticsTest {
 

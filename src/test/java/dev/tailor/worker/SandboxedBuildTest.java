@@ -16,15 +16,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.tailor.store.Layout;
-import dev.tailor.build.BuildJob;
-import dev.tailor.build.BuildKey;
-import dev.tailor.build.BuildRecord;
-import dev.tailor.build.BuildRecords;
-import dev.tailor.build.HostileSources;
-import dev.tailor.build.Priority;
+import dev.tailor.builds.BuildJob;
+import dev.tailor.builds.BuildKey;
+import dev.tailor.builds.BuildRecord;
+import dev.tailor.builds.BuildRecords;
+import dev.tailor.builds.HostileSources;
+import dev.tailor.builds.Priority;
 import dev.tailor.bundle.Archives;
 import dev.tailor.bundle.BundleDocument;
-import dev.tailor.target.Target;
+import dev.tailor.catalog.Target;
 
 /** Real builds through the worker and the bubblewrap sandbox, including hostile bundles. */
 class SandboxedBuildTest {

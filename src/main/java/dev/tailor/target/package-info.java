@@ -1,2 +1,0 @@
-/** The target catalog: per architecture a ladder of compile targets, loaded from data. */
-package dev.tailor.target;

@@ -1,0 +1,51 @@
+package dev.tailor.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import dev.tailor.fingerprint.ProblemAdvice;
+
+class TargetControllerTest {
+
+    private final WebTestClient client = WebTestClient.bindToController(new TargetController(TargetCatalog.load()))
+            .controllerAdvice(ProblemAdvice.instance()).build();
+
+    @Test
+    void targets_listsTheCatalogWithCompleteFeatureSetsAndPolicy() {
+        List<Map<String, Object>> all = client.get().uri("/v1/targets").exchange().expectStatus().isOk()
+                .expectBodyList(new org.springframework.core.ParameterizedTypeReference<Map<String, Object>>() {
+                }).returnResult().getResponseBody();
+        assertThat(all).extracting(m -> m.get("id")).contains("x86_64-v1", "x86_64-haswell", "aarch64-neoverse_n1",
+                "armv7-neon-vfpv4", "i686-sse2");
+        Map<String, Object> v3 = all.stream().filter(m -> m.get("id").equals("x86_64-v3")).findFirst().orElseThrow();
+        assertThat(v3).containsEntry("arch", "x86_64").containsEntry("parent", "x86_64-v2")
+                .containsEntry("policy", "level").doesNotContainKey("cflags");
+        assertThat(v3.get("features").toString()).contains("sse2", "sse4_2", "avx2");
+        assertThat(all.stream().filter(m -> m.get("id").equals("x86_64-zen4")).findFirst().orElseThrow())
+                .containsEntry("policy", "native");
+    }
+
+    @Test
+    void target_showsItsFlagsAndDescription() {
+        client.get().uri("/v1/targets/x86_64-zen4").exchange().expectStatus().isOk()
+                .expectHeader().cacheControl(org.springframework.http.CacheControl
+                        .maxAge(java.time.Duration.ofMinutes(5)).cachePublic()).expectBody()
+                .jsonPath("$.cflags[0]").isEqualTo("-march=znver3")
+                .jsonPath("$.description").value(d -> assertThat((String) d).contains("clang 14 does not know"))
+                .jsonPath("$.parent").isEqualTo("x86_64-zen3");
+    }
+
+    @Test
+    void unknownTarget_is404WithCodeTargetUnknown() {
+        client.get().uri("/v1/targets/x86_64-v9").exchange().expectStatus().isNotFound()
+                .expectHeader().valueEquals("Cache-Control", "no-store")
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.code").isEqualTo("target.unknown");
+    }
+}

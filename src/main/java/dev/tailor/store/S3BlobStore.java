@@ -3,10 +3,7 @@ package dev.tailor.store;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,6 +17,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.tailor.store.PartSource.Part;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -352,95 +350,6 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
     public void close() {
         if (ownsClient) {
             s3.close();
-        }
-    }
-
-    private record Part(AsyncRequestBody body, long length) {
-    }
-
-    /** The object's content as parts of at most the part size; the first call always gives a part (maybe empty). */
-    private interface PartSource {
-        /** @return the next part, or null after the last */
-        Part next();
-    }
-
-    /**
-     * Parts read from a stream. The first buffer grows as bytes arrive, so that small documents cost kilobytes,
-     * not a whole part; a failing stream is the caller's failure (UncheckedIOException), not the store's.
-     */
-    private static final class StreamParts implements PartSource {
-        private final InputStream in;
-        private final int partSize;
-        private byte[] buffer;
-        private boolean ended;
-
-        StreamParts(InputStream in, int partSize) {
-            this.in = in;
-            this.partSize = partSize;
-        }
-
-        @Override
-        public Part next() {
-            boolean first = buffer == null;
-            if (ended) {
-                return null;
-            }
-            if (first) {
-                buffer = new byte[Math.min(partSize, 64 * 1024)];
-            }
-            int length = 0;
-            try {
-                while (length < partSize) {
-                    if (length == buffer.length) {
-                        buffer = java.util.Arrays.copyOf(buffer, Math.min(partSize, buffer.length * 4));
-                    }
-                    int n = in.read(buffer, length, buffer.length - length);
-                    if (n < 0) {
-                        ended = true;
-                        break;
-                    }
-                    length += n;
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("the content stream failed", e);
-            }
-            if (length == 0 && !first) {
-                return null;
-            }
-            return new Part(AsyncRequestBody.fromRemainingByteBufferUnsafe(ByteBuffer.wrap(buffer, 0, length)),
-                    length);
-        }
-    }
-
-    private static final class FileParts implements PartSource {
-        private final Path file;
-        private final long size;
-        private final int partSize;
-        private long offset;
-        private boolean started;
-
-        FileParts(Path file, int partSize) {
-            this.file = file;
-            this.partSize = partSize;
-            try {
-                this.size = Files.size(file);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        @Override
-        public Part next() {
-            if (started && offset >= size) {
-                return null;
-            }
-            started = true;
-            long length = Math.min(partSize, size - offset);
-            long position = offset;
-            offset += length;
-            AsyncRequestBody body = length == 0 ? AsyncRequestBody.empty()
-                    : AsyncRequestBody.fromFile(c -> c.path(file).position(position).numBytesToRead(length));
-            return new Part(body, length);
         }
     }
 

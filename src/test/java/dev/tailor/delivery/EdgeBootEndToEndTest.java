@@ -3,7 +3,6 @@ package dev.tailor.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,9 +53,8 @@ class EdgeBootEndToEndTest extends EdgeTestBase<EdgeProcesses.Varnish> {
     @TempDir
     Path dir;
 
-    @Override
-    EdgeProcesses.Varnish startEdge(int originPort) throws IOException {
-        return EdgeProcesses.Varnish.start(VARNISH_PORT, originPort);
+    EdgeBootEndToEndTest() {
+        super(origin -> EdgeProcesses.Varnish.start(VARNISH_PORT, origin));
     }
 
     @BeforeAll

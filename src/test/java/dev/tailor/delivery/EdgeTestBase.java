@@ -35,8 +35,7 @@ import tools.jackson.databind.JsonNode;
  * The service with a Varnish and an nginx edge configured for purges (ports chosen before the context starts, the
  * edges themselves started by each test class). One Spring context shared by every edge test.
  *
- * @param <E> the edge a test class goes through: started by {@link #startEdge} before its first test, stopped after
- *            its last
+ * @param <E> the edge a test class goes through: started before its first test, stopped after its last
  */
 @Import(BootStandIn.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -72,12 +71,20 @@ abstract class EdgeTestBase<E extends EdgeProcesses.Edge> extends ApiTestBase {
     @Autowired
     MeterRegistry meters;
 
-    /** Starts this class's edge (on {@link #VARNISH_PORT} or {@link #NGINX_PORT}) in front of the origin. */
-    abstract E startEdge(int originPort) throws IOException;
+    /** How a test class starts its edge (on {@link #VARNISH_PORT} or {@link #NGINX_PORT}) in front of the origin. */
+    interface EdgeStart<E> {
+        E at(int originPort) throws IOException;
+    }
+
+    private final EdgeStart<E> start;
+
+    EdgeTestBase(EdgeStart<E> start) {
+        this.start = start;
+    }
 
     @BeforeAll
     final void startTheEdge() throws IOException {
-        edge = startEdge(originPort);
+        edge = start.at(originPort);
     }
 
     /** A GET through this class's edge. */
@@ -110,6 +117,11 @@ abstract class EdgeTestBase<E extends EdgeProcesses.Edge> extends ApiTestBase {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** Image requests the origin answered with bytes, whole or a range. */
+    double originFetches() {
+        return originImages("full") + originImages("partial");
     }
 
     /** Requests the origin answered for images, by outcome (its own counter, not the edge's view). */

@@ -3,7 +3,6 @@ package dev.tailor.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Arrays;
@@ -13,15 +12,14 @@ import org.junit.jupiter.api.Test;
 /** The shipped nginx proxy_cache configuration on a real nginx in front of the running service. */
 class NginxEdgeTest extends EdgeTestBase<EdgeProcesses.Nginx> {
 
-    @Override
-    EdgeProcesses.Nginx startEdge(int originPort) throws IOException {
-        return EdgeProcesses.Nginx.shipped(NGINX_PORT, originPort);
+    NginxEdgeTest() {
+        super(origin -> EdgeProcesses.Nginx.shipped(NGINX_PORT, origin));
     }
 
     @Test
     void images_areFetchedFromTheOriginOnce_evenByConcurrentFirstRequests() throws Exception {
         TestImages.Stored image = TestImages.put(store, 2 << 20);
-        double originBefore = originImages("full") + originImages("partial");
+        double originBefore = originFetches();
         assertThat(concurrently(16, NGINX_PORT, image.url()))
                 .allSatisfy(body -> assertThat(body).isEqualTo(image.bytes()));
         HttpResponse<byte[]> again = edge(image.url());
@@ -32,7 +30,7 @@ class NginxEdgeTest extends EdgeTestBase<EdgeProcesses.Nginx> {
         assertThat(range.body()).isEqualTo(Arrays.copyOfRange(image.bytes(), image.bytes().length - 10,
                 image.bytes().length));
 
-        assertThat(originImages("full") + originImages("partial") - originBefore).isEqualTo(1);
+        assertThat(originFetches() - originBefore).isEqualTo(1);
     }
 
     @Test

@@ -3,7 +3,6 @@ package dev.tailor.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Arrays;
@@ -13,15 +12,14 @@ import org.junit.jupiter.api.Test;
 /** The shipped VCL on a real varnishd in front of the running service. */
 class VarnishEdgeTest extends EdgeTestBase<EdgeProcesses.Varnish> {
 
-    @Override
-    EdgeProcesses.Varnish startEdge(int originPort) throws IOException {
-        return EdgeProcesses.Varnish.start(VARNISH_PORT, originPort);
+    VarnishEdgeTest() {
+        super(origin -> EdgeProcesses.Varnish.start(VARNISH_PORT, origin));
     }
 
     @Test
     void repeatedImageGets_reachTheOriginOnce_andRangesComeFromTheCache() throws Exception {
         TestImages.Stored image = TestImages.put(store, 1 << 20);
-        double originBefore = originImages("full") + originImages("partial");
+        double originBefore = originFetches();
         long hitsBefore = edge.stat("MAIN.cache_hit");
         long missesBefore = edge.stat("MAIN.cache_miss");
 
@@ -38,7 +36,7 @@ class VarnishEdgeTest extends EdgeTestBase<EdgeProcesses.Varnish> {
         // a query string does not split or bypass the cache
         assertThat(edge(image.url() + "?cachebuster=1").body()).isEqualTo(image.bytes());
 
-        assertThat(originImages("full") + originImages("partial") - originBefore).isEqualTo(1);
+        assertThat(originFetches() - originBefore).isEqualTo(1);
         // workers publish their counters in batches: wait for them to settle
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             assertThat(edge.stat("MAIN.cache_miss") - missesBefore).isEqualTo(1);

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
 import java.util.regex.Pattern;
 
 import org.springframework.http.CacheControl;
@@ -105,21 +106,13 @@ class BuildController {
 
     @GetMapping("/v1/builds/{id}")
     Mono<ResponseEntity<BuildRecord>> get(@PathVariable String id, ServerHttpRequest request) {
-        BuildKey key = key(id);
-        access.authenticate(request);
-        return Mono.fromCallable(() -> {
-            BuildRecord r = visible(key, request);
-            return ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(r);
-        }).subscribeOn(Schedulers.boundedElastic());
+        return visible(id, request, (key, r) -> ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(r));
     }
 
     /** Server-sent events while the build runs here (each log line an event, then an {@code end} event), else text. */
     @GetMapping("/v1/builds/{id}/log")
     Mono<ResponseEntity<Object>> log(@PathVariable String id, ServerHttpRequest request) {
-        BuildKey key = key(id);
-        access.authenticate(request);
-        return Mono.fromCallable(() -> {
-            BuildRecord r = visible(key, request);
+        return visible(id, request, (key, r) -> {
             var live = builds.liveLog(key);
             if (live.isPresent()) {
                 Flux<ServerSentEvent<String>> events = live.get().map(line -> ServerSentEvent.builder(line).event("log").build())
@@ -132,7 +125,7 @@ class BuildController {
             String text = builds.log(key).orElse(r.status().isFinal() ? "" : "# " + r.status().id() + "\n");
             return ResponseEntity.ok().contentType(new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8))
                     .cacheControl(CacheControl.noStore()).body((Object) text);
-        }).subscribeOn(Schedulers.boundedElastic());
+        });
     }
 
     @GetMapping("/v1/builds")
@@ -241,6 +234,13 @@ class BuildController {
     }
 
     /** The build, if the caller's token may see its app. */
+    /** A build the caller may see (id and token checked first), read off the event loop and made into the answer. */
+    private <T> Mono<T> visible(String id, ServerHttpRequest request, BiFunction<BuildKey, BuildRecord, T> answer) {
+        BuildKey key = key(id);
+        access.authenticate(request);
+        return Mono.fromCallable(() -> answer.apply(key, visible(key, request))).subscribeOn(Schedulers.boundedElastic());
+    }
+
     private BuildRecord visible(BuildKey key, ServerHttpRequest request) {
         BuildRecord r = builds.find(key).orElseThrow(() -> notFound(key));
         access.requireApp(request, r.app());

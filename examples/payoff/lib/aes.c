@@ -8,6 +8,7 @@
  * Thomas Pornin's aes_ct64 (BearSSL).
  */
 #include "aes.h"
+#include "bytes.h"
 
 #include <tailor.h>
 
@@ -33,17 +34,6 @@
 #elif defined(AES_ARMV8)
 #include <arm_neon.h>
 #endif
-
-static uint32_t load32le(const uint8_t *p) {
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static void store32le(uint8_t *p, uint32_t v) {
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-    p[2] = (uint8_t)(v >> 16);
-    p[3] = (uint8_t)(v >> 24);
-}
 
 static void xor_bytes(uint8_t *out, const uint8_t *in, const uint8_t *ks, size_t n) {
     for (size_t i = 0; i < n; i++) {

@@ -6,6 +6,7 @@
  * for 16 and 8 bits where the target has them).
  */
 #include "chacha20poly1305.h"
+#include "bytes.h"
 
 #include <string.h>
 
@@ -22,17 +23,6 @@
 #else
 #define CHACHA_LANES 1
 #endif
-
-static uint32_t load32le(const uint8_t *p) {
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static void store32le(uint8_t *p, uint32_t v) {
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-    p[2] = (uint8_t)(v >> 16);
-    p[3] = (uint8_t)(v >> 24);
-}
 
 /* Section 2.3: the constants "expand 32-byte k", the key, the block counter, the nonce. */
 static void chacha_setup(uint32_t s[16], const uint8_t key[32], uint32_t counter, const uint8_t nonce[12]) {

@@ -1,5 +1,6 @@
 /* The ChaCha20-Poly1305 AEAD, RFC 8439 section 2.8. */
 #include "chacha20poly1305.h"
+#include "bytes.h"
 
 #include <string.h>
 
@@ -9,12 +10,6 @@ static void pad16(poly1305_ctx *p, size_t len) {
     static const uint8_t zeros[16];
     if (len % 16 != 0) {
         poly1305_update(p, zeros, 16 - len % 16);
-    }
-}
-
-static void store64le(uint8_t *p, uint64_t v) {
-    for (int i = 0; i < 8; i++) {
-        p[i] = (uint8_t)(v >> (8 * i));
     }
 }
 

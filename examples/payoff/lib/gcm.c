@@ -10,6 +10,7 @@
  * the GCM Mode").
  */
 #include "gcm.h"
+#include "bytes.h"
 
 #include <string.h>
 #include <tailor.h>
@@ -41,25 +42,10 @@
 #include <arm_neon.h>
 #endif
 
-static void store64be(uint8_t *p, uint64_t v) {
-    for (int i = 7; i >= 0; i--) {
-        p[i] = (uint8_t)v;
-        v >>= 8;
-    }
-}
-
 /* ------------------------------------------------------------------------------------------------------------
  * Portable, constant-time GHASH
  * ------------------------------------------------------------------------------------------------------------ */
 #if defined(GHASH_CT)
-
-static uint64_t load64be(const uint8_t *p) {
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++) {
-        v = v << 8 | p[i];
-    }
-    return v;
-}
 
 /*
  * Carry-less 32x32 -> 64 multiplication with ordinary integer multiplies (Pornin's trick in BearSSL's

@@ -5,12 +5,9 @@
  * Everything is branch-free on data; the final reduction selects with a mask.
  */
 #include "chacha20poly1305.h"
+#include "bytes.h"
 
 #include <string.h>
-
-static uint32_t load32le(const uint8_t *p) {
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
 
 #if defined(POLY1305_LIMBS44)
 
@@ -19,14 +16,6 @@ typedef unsigned __int128 u128;
 
 #define M44 0xfffffffffffull
 #define M42 0x3ffffffffffull
-
-static uint64_t load64le(const uint8_t *p) { return (uint64_t)load32le(p) | (uint64_t)load32le(p + 4) << 32; }
-
-static void store64le(uint8_t *p, uint64_t v) {
-    for (int i = 0; i < 8; i++) {
-        p[i] = (uint8_t)(v >> (8 * i));
-    }
-}
 
 void poly1305_init(poly1305_ctx *ctx, const uint8_t key[32]) {
     uint64_t t0 = load64le(key), t1 = load64le(key + 8);
@@ -268,12 +257,6 @@ static void blocks_vec(poly1305_ctx *ctx, const uint8_t *m, size_t groups) {
 #else /* 26-bit limbs */
 
 #define M26 0x3ffffffu
-
-static void store32le(uint8_t *p, uint32_t v) {
-    for (int i = 0; i < 4; i++) {
-        p[i] = (uint8_t)(v >> (8 * i));
-    }
-}
 
 void poly1305_init(poly1305_ctx *ctx, const uint8_t key[32]) {
     /* The clamping of section 2.5.1 applied while splitting r into limbs. */

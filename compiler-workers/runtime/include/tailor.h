@@ -70,6 +70,13 @@ _Noreturn void tailor_panic(const char *fmt, ...) __attribute__((format(printf, 
 /* Time: nanoseconds since an arbitrary point at boot, never going backwards. */
 uint64_t tailor_now_ns(void);
 
+/*
+ * A figure of the app's own, for payoff runs: prints "tailor-metric: <name>=<value>" on the console. Names are
+ * [a-z0-9_], at most 63 characters; Tailor records the median of each over a payoff run's repetitions beside the
+ * time of main, e.g. tailor_metric("handshakes_per_s", n / seconds).
+ */
+void tailor_metric(const char *name, double value);
+
 /* What is running: the values the boot banner prints. */
 const char *tailor_target_id(void);
 const char *tailor_build_key(void);

@@ -30,6 +30,9 @@ extern const size_t tailor_heap_bytes;
 
 /* Console helpers that never touch tuned code, for the banner and fault reports. */
 void rt_puts(const char *s);
+/* Set before main by a runtime whose host asked for it (the linux flavor under TAILOR_TIMING=1): after main returns,
+ * its time is printed as the metric main_ns. */
+extern int rt_time_main;
 void rt_put_hex(uint64_t v);
 void rt_put_dec(uint32_t v);
 

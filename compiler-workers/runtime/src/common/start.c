@@ -18,7 +18,20 @@ void tailor_start(void) {
     rt_puts(" build=");
     rt_puts(tailor_config_build);
     rt_puts("\n");
-    tailor_exit(main());
+    if (!rt_time_main) {
+        tailor_exit(main());
+    }
+    uint64_t t0 = tailor_now_ns();
+    int code = main();
+    uint64_t ns = tailor_now_ns() - t0;
+    printf("tailor-metric: main_ns=%llu\n", (unsigned long long)ns);
+    tailor_exit(code);
+}
+
+int rt_time_main;
+
+void tailor_metric(const char *name, double value) {
+    printf("tailor-metric: %s=%.17g\n", name, value);
 }
 
 /* The last console line always says how the machine stopped; runners use it to trust the exit status. */

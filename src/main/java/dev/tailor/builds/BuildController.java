@@ -32,6 +32,7 @@ import dev.tailor.bundle.BundleService;
 import dev.tailor.bundle.Names;
 import dev.tailor.channel.ChannelService;
 import dev.tailor.fingerprint.Fingerprints;
+import dev.tailor.fingerprint.Policy;
 import dev.tailor.store.Digest;
 import dev.tailor.catalog.Target;
 import dev.tailor.catalog.TargetCatalog;
@@ -80,7 +81,7 @@ class BuildController {
                     }
                     BundleDocument bundle = bundle(json);
                     access.require(request, Role.BUILD, bundle.app());
-                    Target target = target(json, bundle.app());
+                    Target target = target(json, bundle);
                     Flavor flavor = flavor(json);
                     return Map.entry(builds.key(bundle.digest(), target, flavor),
                             builds.submit(bundle.digest(), target, flavor, Priority.API));
@@ -180,7 +181,8 @@ class BuildController {
         return channels.releasedBundle(app, channel);
     }
 
-    private Target target(JsonNode json, String app) {
+    private Target target(JsonNode json, BundleDocument bundle) {
+        String app = bundle.app();
         String id = text(json, "target");
         if (id != null) {
             return catalog.find(id).orElseThrow(() -> Problem.TARGET_UNKNOWN.because("There is no target '" + clip(id) + "'; see GET /v1/targets"));
@@ -193,13 +195,15 @@ class BuildController {
         if (fp.isString()) {
             String s = fp.asString();
             if (COMPACT.matcher(s.strip()).matches()) {
-                return fingerprints.resolve(null, new byte[0], s.strip(), null, policy, app).target();
+                return fingerprints.resolve(null, new byte[0], s.strip(), null, policy, app, null,
+                        bundle.digest(), Policy.DEFAULT).target();
             }
-            return fingerprints.resolve("text/plain", s.getBytes(StandardCharsets.UTF_8), null, null, policy, app).target();
+            return fingerprints.resolve("text/plain", s.getBytes(StandardCharsets.UTF_8), null, null, policy, app,
+                    null, bundle.digest(), Policy.DEFAULT).target();
         }
         if (fp.isObject()) {
             return fingerprints.resolve("application/json", fp.toString().getBytes(StandardCharsets.UTF_8), null, null,
-                    policy, app).target();
+                    policy, app, null, bundle.digest(), Policy.DEFAULT).target();
         }
         throw Problem.BUILD_BAD_FINGERPRINT.because("fingerprint is a /proc/cpuinfo text, a compact arch:features string or a JSON object");
     }
@@ -207,7 +211,8 @@ class BuildController {
     /** {@code "flavor"}: image (default) or linux. */
     private static Flavor flavor(JsonNode json) {
         String f = text(json, "flavor");
-        return f == null ? Flavor.IMAGE : Flavor.parse(f).orElseThrow(() -> Problem.BUILD_INVALID_FLAVOR.because("\"flavor\" is \"image\" or \"linux\", not \"" + clip(f) + "\""));
+        return f == null ? Flavor.IMAGE : Flavor.parse(f).filter(x -> x != Flavor.PAYOFF).orElseThrow(() -> Problem.BUILD_INVALID_FLAVOR.because("\"flavor\" is \"image\" or \"linux\", not \"" + clip(f) + "\""
+                + (Flavor.parse(f).isPresent() ? ": payoff runs start with POST /v1/apps/{app}/payoff" : "")));
     }
 
     private static String text(JsonNode json, String field) {

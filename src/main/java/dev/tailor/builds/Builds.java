@@ -133,7 +133,7 @@ public class Builds {
 
     /** @throws TailorException 422 when the target's architecture has no such flavor (wasm32 as linux) */
     public BuildKey key(Digest bundle, Target target, Flavor flavor) {
-        if (flavor == Flavor.LINUX && !target.arch().isMachine()) {
+        if (flavor != Flavor.IMAGE && !target.arch().isMachine()) {
             throw Problem.BUILD_FLAVOR_UNSUPPORTED.because("The target " + target.id() + " builds a WebAssembly module: it has no linux flavor");
         }
         return BuildKey.of(bundle, target.id(), flavor, toolchainIds.apply(target, flavor));
@@ -180,14 +180,17 @@ public class Builds {
         return start(key, bundle, target, flavor, priority, stored.orElse(null), false);
     }
 
-    /** Builds a failed (or interrupted) build again; joins it if it is running. */
+    /**
+     * Builds a failed (or interrupted) build again; joins it if it is running. A payoff run may run again whatever
+     * its outcome: a new measurement, perhaps on another worker's CPU.
+     */
     public CompletableFuture<BuildRecord> retry(BuildKey key, Priority priority) {
         Flight flight = flight(key.hex());
         if (flight != null && flight.record.status() != BuildRecord.Status.SUCCEEDED) {
             return flight.done.copy();
         }
         BuildRecord stored = find(key).orElseThrow(() -> notFound(key));
-        if (stored.status() != BuildRecord.Status.FAILED) {
+        if (stored.status() != BuildRecord.Status.FAILED && stored.flavor() != Flavor.PAYOFF) {
             throw Problem.BUILD_NOT_FAILED.because("Build " + key + " is " + stored.status().id() + "; only a failed build can be retried");
         }
         Target target = catalog.find(stored.target()).filter(t -> key(stored.bundle(), t, stored.flavor()).equals(key))

@@ -18,9 +18,11 @@ import dev.tailor.catalog.Arch;
  * @param include   include directories, relative to the bundle root
  * @param archs     the architectures the app supports (all, when the manifest does not say)
  * @param heapBytes the heap the runtime gives the app
+ * @param payoff    every release of the app is measured (a payoff run per architecture) so the auto policy and
+ *                  prebuilds know which rungs pay
  */
 public record Manifest(String name, String version, List<String> sources, List<String> include, List<Arch> archs,
-                       Optimize optimize, Map<String, String> defines, long heapBytes) {
+                       Optimize optimize, Map<String, String> defines, long heapBytes, boolean payoff) {
 
     public static final String FILE = "tailor.yaml";
     public static final long DEFAULT_HEAP = 1024 * 1024;
@@ -37,6 +39,12 @@ public record Manifest(String name, String version, List<String> sources, List<S
         static Optimize fromJson(String s) {
             return valueOf(s.toUpperCase(Locale.ROOT));
         }
+    }
+
+    /** A manifest that does not ask for payoff runs. */
+    public Manifest(String name, String version, List<String> sources, List<String> include, List<Arch> archs,
+                    Optimize optimize, Map<String, String> defines, long heapBytes) {
+        this(name, version, sources, include, archs, optimize, defines, heapBytes, false);
     }
 
     public Manifest {

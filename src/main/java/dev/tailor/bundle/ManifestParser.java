@@ -33,7 +33,7 @@ final class ManifestParser {
     private static final Pattern DEFINE_VALUE = Pattern.compile("[\\x20-\\x7e]{0,256}");
     private static final Pattern HEAP = Pattern.compile("(\\d{1,10})\\s*([KMG]i?B?|B)?", Pattern.CASE_INSENSITIVE);
     private static final Set<String> KEYS = Set.of("name", "version", "sources", "include", "archs", "optimize",
-            "defines", "heap");
+            "defines", "heap", "payoff");
     static final long MAX_HEAP = 512L * 1024 * 1024;
 
     private static final YAMLMapper YAML = YAMLMapper.builder().build();
@@ -79,6 +79,7 @@ final class ManifestParser {
         Manifest.Optimize optimize = optimize(root, errors);
         Map<String, String> defines = defines(root, errors);
         long heap = heap(root, errors);
+        boolean payoff = payoff(root, errors);
         if (!errors.isEmpty()) {
             throw Problem.MANIFEST_INVALID.because("tailor.yaml is invalid: " + String.join("; ", errors))
                     .with("errors", errors);
@@ -86,7 +87,7 @@ final class ManifestParser {
         if (!name.equals(app)) {
             throw Problem.MANIFEST_NAME_MISMATCH.because("tailor.yaml names the app '" + name + "' but the bundle was uploaded to '" + app + "'");
         }
-        return new Manifest(name, version, sources, include, archs, optimize, defines, heap);
+        return new Manifest(name, version, sources, include, archs, optimize, defines, heap, payoff);
     }
 
     private static String text(JsonNode root, String key, List<String> errors, boolean required) {
@@ -155,6 +156,18 @@ final class ManifestParser {
             errors.add("archs must list at least one architecture");
         }
         return List.copyOf(out);
+    }
+
+    private static boolean payoff(JsonNode root, List<String> errors) {
+        JsonNode v = root.get("payoff");
+        if (v == null || v.isNull()) {
+            return false;
+        }
+        if (!v.isBoolean()) {
+            errors.add("payoff must be true or false");
+            return false;
+        }
+        return v.asBoolean();
     }
 
     private static Manifest.Optimize optimize(JsonNode root, List<String> errors) {

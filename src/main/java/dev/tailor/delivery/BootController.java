@@ -29,6 +29,7 @@ import dev.tailor.bundle.Names;
 import dev.tailor.channel.ChannelService;
 import dev.tailor.fingerprint.FingerprintParser;
 import dev.tailor.fingerprint.Fingerprints;
+import dev.tailor.fingerprint.Policy;
 import dev.tailor.catalog.Target;
 import dev.tailor.catalog.TargetCatalog;
 import dev.tailor.problem.TailorException;
@@ -89,7 +90,8 @@ class BootController {
                 .publishOn(Schedulers.boundedElastic())
                 .map(body -> {
                     BundleDocument bundle = channels.releasedBundle(app, channel);
-                    Target target = fingerprints.resolve(contentType, body, compact, arch, policy, app).target();
+                    Target target = fingerprints.resolve(contentType, body, compact, arch, policy, app, channel,
+                            bundle.digest(), Policy.BOOT_DEFAULT).target();
                     return new Boot(app, channel, supported(bundle, target), target, warmKey);
                 })
                 .flatMap(boot -> deliver(boot, patience, false));

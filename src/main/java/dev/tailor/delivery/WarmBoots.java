@@ -3,11 +3,13 @@ package dev.tailor.delivery;
 import java.time.Duration;
 
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
+import dev.tailor.payoff.PayoffMeasured;
 import dev.tailor.store.Digest;
 
 /**
@@ -49,5 +51,11 @@ class WarmBoots {
 
     void forget(String key) {
         answers.invalidate(key);
+    }
+
+    /** New payoff measurements of a bundle may change its auto answers: they are resolved again. */
+    @EventListener
+    void onMeasured(PayoffMeasured event) {
+        answers.asMap().values().removeIf(a -> a.bundle().equals(event.bundle()));
     }
 }

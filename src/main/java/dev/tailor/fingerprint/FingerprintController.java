@@ -17,6 +17,7 @@ import dev.tailor.web.RequestBodies;
 import dev.tailor.catalog.TargetView;
 import dev.tailor.problem.TailorException;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /** Public: devices resolve their fingerprint; dashboards read which targets an app's devices need. */
 @RestController
@@ -54,16 +55,21 @@ class FingerprintController {
     @PostMapping("/v1/fingerprints/resolve")
     Mono<ResolveResponse> resolve(ServerHttpRequest request, @RequestParam(required = false) String policy,
             @RequestParam(required = false) String arch, @RequestParam(required = false) String cpu,
-            @RequestParam(required = false) String app,
+            @RequestParam(required = false) String app, @RequestParam(required = false) String channel,
             @RequestHeader(name = "Tailor-CPU", required = false) String cpuHeader) {
         Policy.parse(policy); // a bad policy is refused before the body is read
         if (app != null) {
             Names.app(app);
         }
+        if (channel != null) {
+            Names.channel(channel);
+        }
         String contentType = request.getHeaders().getFirst(HttpHeaders.CONTENT_TYPE);
         String compact = cpu != null ? cpu : cpuHeader;
         return RequestBodies.read(request, FingerprintParser.MAX_BODY_BYTES, "a fingerprint")
-                .map(body -> ResolveResponse.of(fingerprints.resolve(contentType, body, compact, arch, policy, app)));
+                .publishOn(Schedulers.boundedElastic())
+                .map(body -> ResolveResponse.of(fingerprints.resolve(contentType, body, compact, arch, policy, app,
+                        channel, null, Policy.DEFAULT)));
     }
 
     @GetMapping("/v1/apps/{app}/stats/targets")

@@ -1,6 +1,9 @@
 package dev.tailor.fingerprint;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Service;
+
+import dev.tailor.store.Digest;
 
 
 /**
@@ -12,10 +15,18 @@ public class Fingerprints {
 
     private final TargetResolver resolver;
     private final TargetStats stats;
+    private final MeasurementSource measurements;
 
+    /** Without payoff measurements: auto answers as level. */
     public Fingerprints(TargetResolver resolver, TargetStats stats) {
+        this(resolver, stats, MeasurementSource.NONE);
+    }
+
+    @Autowired
+    public Fingerprints(TargetResolver resolver, TargetStats stats, MeasurementSource measurements) {
         this.resolver = resolver;
         this.stats = stats;
+        this.measurements = measurements;
     }
 
     /**
@@ -29,11 +40,26 @@ public class Fingerprints {
      */
     public Resolution resolve(String contentType, byte[] body, String compact, String arch, String policy,
             String app) {
-        Policy p = Policy.parse(policy);
+        return resolve(contentType, body, compact, arch, policy, app, null, null, Policy.DEFAULT);
+    }
+
+    /**
+     * @param channel   with app, the channel whose bundle's measurements the auto policy reads, or null
+     * @param bundle    the bundle whose payoff measurements the auto policy reads (before the channel's), or null;
+     *                  with neither, auto answers as level
+     * @param otherwise the policy when the request names none
+     */
+    public Resolution resolve(String contentType, byte[] body, String compact, String arch, String policy,
+            String app, String channel, Digest bundle, Policy otherwise) {
+        Policy p = Policy.parse(policy, otherwise);
         CpuProfile profile = (body == null || body.length == 0) && compact != null
                 ? FingerprintParser.parseCompact(compact)
                 : FingerprintParser.parse(contentType, body, arch);
-        Resolution r = resolver.resolve(profile, p);
+        Measurements measured = p != Policy.AUTO ? Measurements.none()
+                : bundle != null ? measurements.of(bundle)
+                : app != null && channel != null ? measurements.ofChannel(app, channel)
+                : Measurements.none();
+        Resolution r = resolver.resolve(profile, p, measured);
         if (app != null) {
             stats.record(app, r.target().id());
         }

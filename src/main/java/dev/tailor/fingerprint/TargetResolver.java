@@ -31,6 +31,11 @@ public class TargetResolver {
     }
 
     public Resolution resolve(CpuProfile cpu, Policy policy) {
+        return resolve(cpu, policy, Measurements.none());
+    }
+
+    /** @param measured the app's payoff reports, which only the auto policy reads */
+    public Resolution resolve(CpuProfile cpu, Policy policy, Measurements measured) {
         List<String> reasons = new ArrayList<>(cpu.notes());
         Target level = highestLevel(cpu, reasons);
         Target chosen = switch (policy) {
@@ -41,8 +46,86 @@ public class TargetResolver {
             }
             case LEVEL -> level;
             case NATIVE -> named(cpu, level, reasons).orElse(level);
+            case AUTO -> auto(cpu, level, measured, reasons);
         };
         return new Resolution(cpu, policy, chosen, reasons, next(cpu, chosen, policy));
+    }
+
+    /**
+     * From the native answer down the parent chain while the rung below keeps the speed: the native answer is not
+     * measurably faster than it (its gain is under the minimum, or the two runs' spreads overlap).
+     */
+    private Target auto(CpuProfile cpu, Target level, Measurements measured, List<String> reasons) {
+        if (measured.reports().isEmpty()) {
+            reasons.add("auto: no payoff report for this app's bundle; answering as level: " + level.id());
+            return level;
+        }
+        Target top = named(cpu, level, reasons).orElse(level);
+        RungTimes times = nearest(measured.reports(), top, level, reasons);
+        return stepDown(top, times, measured.minGain(), reasons);
+    }
+
+    /** The report measured on the CPU nearest the device's: the same native answer, else the same level. */
+    private static RungTimes nearest(List<RungTimes> reports, Target top, Target level, List<String> reasons) {
+        for (RungTimes r : reports) {
+            if (r.nativeTarget().equals(top.id())) {
+                reasons.add("auto: times measured on " + r.measuredOn() + ", whose native answer is the device's");
+                return r;
+            }
+        }
+        for (RungTimes r : reports) {
+            if (r.levelTarget().equals(level.id())) {
+                reasons.add("auto: times measured on " + r.measuredOn() + ", whose level is the device's");
+                return r;
+            }
+        }
+        RungTimes r = reports.stream().filter(x -> x.time(top.id()).isPresent()).findFirst().orElse(reports.get(0));
+        reasons.add("auto: times measured on " + r.measuredOn() + ", the nearest CPU measured (neither its native "
+                + "answer nor its level is the device's)");
+        return r;
+    }
+
+    /**
+     * The lowest rung on {@code top}'s parent chain that keeps top's speed for the app these times are of. Only ever
+     * a rung top descends from, so never one using a feature top does not: as safe for the device as top itself.
+     */
+    public Target stepDown(Target top, RungTimes times, double minGain, List<String> reasons) {
+        Optional<RungTimes.Time> best = times.time(top.id());
+        if (best.isEmpty()) {
+            reasons.add("auto: " + top.id() + " was not measured on " + times.measuredOn() + ": serving it, as nothing "
+                    + "shows it does not pay");
+            return top;
+        }
+        Target current = top;
+        RungTimes.Time currentTime = best.get();
+        while (current.parent() != null) {
+            Optional<Target> parent = catalog.find(current.parent());
+            Optional<RungTimes.Time> parentTime = parent.flatMap(p -> times.time(p.id()));
+            if (parentTime.isEmpty()) {
+                reasons.add("auto: " + current.parent() + " was not measured on " + times.measuredOn() + ": serving "
+                        + current.id());
+                return current;
+            }
+            double step = ratio(parentTime.get(), currentTime);
+            double fromTop = ratio(parentTime.get(), best.get());
+            String gain = String.format(java.util.Locale.ROOT, "%s: %.2fx over %s for this app (measured on %s)",
+                    current.id(), step, parent.get().id(), times.measuredOn())
+                    + (current == top ? "" : String.format(java.util.Locale.ROOT, "; %s: %.2fx over it", top.id(), fromTop));
+            if (fromTop >= minGain && parentTime.get().minNs() > best.get().maxNs()) {
+                reasons.add("auto: " + gain + ": serving " + current.id());
+                return current;
+            }
+            reasons.add("auto: " + gain + ", under the " + String.format(java.util.Locale.ROOT, "%.2f", minGain)
+                    + "x that pays or within the runs' spread: stepping down to " + parent.get().id());
+            current = parent.get();
+            currentTime = parentTime.get();
+        }
+        reasons.add("auto: serving " + current.id() + ", the baseline: no rung above it pays for this app");
+        return current;
+    }
+
+    private static double ratio(RungTimes.Time slower, RungTimes.Time faster) {
+        return slower.medianNs() / (double) Math.max(1, faster.medianNs());
     }
 
     /** The level rung with the most features among those the device fully has (the ladder branches on Arm). */

@@ -71,7 +71,7 @@ public enum Problem {
     FINGERPRINT_UNSUPPORTED_CPU("fingerprint.unsupported_cpu", 422, "the CPU lacks what the architecture's baseline needs"),
     FINGERPRINT_UNSUPPORTED_MEDIA_TYPE("fingerprint.unsupported_media_type", 415,
             "send text/plain (/proc/cpuinfo) or application/json"),
-    FINGERPRINT_BAD_POLICY("fingerprint.bad_policy", 400, "the policy is not portable, level or native"),
+    FINGERPRINT_BAD_POLICY("fingerprint.bad_policy", 400, "the policy is not portable, level, native or auto"),
     PROBE_UNKNOWN_ARCH("probe.unknown_arch", 404, "there is no probe for this architecture"),
 
     // builds, as requests
@@ -80,7 +80,7 @@ public enum Problem {
     BUILD_TARGET_REQUIRED("build.target_required", 422, "name the target: `target`, or `fingerprint` and `policy`"),
     BUILD_INVALID_FIELD("build.invalid_field", 422, "a field of the request has the wrong type"),
     BUILD_BAD_FINGERPRINT("build.bad_fingerprint", 422, "`fingerprint` is a /proc/cpuinfo text, a compact form or JSON"),
-    BUILD_INVALID_FLAVOR("build.invalid_flavor", 422, "`flavor` is `image` or `linux`"),
+    BUILD_INVALID_FLAVOR("build.invalid_flavor", 422, "`flavor` is `image` or `linux` (payoff runs start at /v1/apps/{app}/payoff)"),
     BUILD_FLAVOR_UNSUPPORTED("build.flavor_unsupported", 422, "the target's architecture has no such flavor (wasm32 as linux)"),
     BUILD_ARCH_UNSUPPORTED("build.arch_unsupported", 422, "the bundle's manifest does not list the target's architecture"),
     BUILD_INVALID_ID("build.invalid_id", 400, "a build id is 64 lowercase hex digits"),
@@ -106,6 +106,12 @@ public enum Problem {
     BUILD_TOOLCHAIN_ERROR("build.toolchain_error", 0, "the compiler or linker failed in a way no diagnostic explains"),
     BUILD_INTERRUPTED("build.interrupted", 0, "the process running the build stopped before it finished: retry it"),
     BUILD_INTERNAL("build.internal", 0, "the worker failed unexpectedly; the failure is logged"),
+
+    // payoff runs (their failures are in the run's build record, as for builds)
+    PAYOFF_NOT_MEASURED("payoff.not_measured", 404, "the bundle has no payoff report yet: POST /v1/apps/{app}/payoff runs one"),
+    PAYOFF_REQUEST_INVALID("payoff.invalid_request", 422, "the body names the bundle: `channel` or `bundle`, and optionally `fresh`"),
+    PAYOFF_NO_NATIVE_WORKER("payoff.no_native_worker", 0, "the worker's CPU cannot run the architecture's executables natively"),
+    PAYOFF_APP_FAILED("payoff.app_failed", 0, "the app did not exit 0 on the baseline, so nothing could be compared"),
 
     // boots and images
     BOOT_ARCH_UNSUPPORTED("boot.arch_unsupported", 404, "the channel's bundle is not built for the device's architecture"),

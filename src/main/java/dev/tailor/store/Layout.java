@@ -11,6 +11,7 @@ package dev.tailor.store;
  * builds/&lt;key&gt;.json                        a build's record; key = the build key, 64 hex digits
  * builds/&lt;key&gt;.log                         its log (at most 1 MiB)
  * stats/targets.json                        fleet statistics: targets resolved per app, summed over replicas
+ * payoff/&lt;hex&gt;/&lt;arch&gt;/&lt;cpu&gt;.json           a payoff report: bundle hex's times per rung on one CPU model
  * meta/
  *   apps/&lt;app&gt;.json                        an app exists (written with its first bundle)
  *   bundles/sha256/&lt;hex&gt;.json              a bundle's document: app, digest, size, files, manifest, createdAt
@@ -95,5 +96,15 @@ public final class Layout {
 
     public static String toolchains(String arch) {
         return "meta/toolchains/" + arch + ".json";
+    }
+
+    /** Where a bundle's payoff reports are, one per (architecture, CPU measured on). */
+    public static String payoffReports(Digest bundle) {
+        return "payoff/" + bundle.hex() + "/";
+    }
+
+    /** @param cpu a short name of the CPU measured on ({@code [a-z0-9-]}) */
+    public static String payoffReport(Digest bundle, String arch, String cpu) {
+        return payoffReports(bundle) + arch + "/" + cpu + ".json";
     }
 }

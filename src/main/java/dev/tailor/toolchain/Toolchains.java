@@ -114,6 +114,6 @@ public final class Toolchains {
 
     /** Empty where the architecture has no such flavor (wasm32 has no Linux executable). */
     public Optional<Toolchain> find(Arch arch, Flavor flavor) {
-        return Optional.ofNullable(byArch.getOrDefault(arch, Map.of()).get(flavor));
+        return Optional.ofNullable(byArch.getOrDefault(arch, Map.of()).get(flavor.toolchainFlavor()));
     }
 }

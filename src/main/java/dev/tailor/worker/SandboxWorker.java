@@ -45,6 +45,9 @@ import dev.tailor.catalog.TargetCatalog;
 import dev.tailor.toolchain.CompileFailedException;
 import dev.tailor.toolchain.CompileRequest;
 import dev.tailor.toolchain.CompileResult;
+import dev.tailor.toolchain.Flavor;
+import dev.tailor.payoff.PayoffReport;
+import dev.tailor.payoff.PayoffStore;
 import dev.tailor.toolchain.ImageCompiler;
 import dev.tailor.toolchain.Optimize;
 import tools.jackson.databind.ObjectMapper;
@@ -72,6 +75,9 @@ public final class SandboxWorker implements BuildExecutor {
     private final boolean isolate;
     private final Workspaces workspaces;
     private final Clock clock;
+    /** Null in a worker that takes no payoff runs (tests of builds alone). */
+    private final PayoffRunner payoff;
+    private final PayoffStore reports;
     /** Store writes of one build run side by side: they only wait for the disk. */
     private final ExecutorService writers = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "build-store-writer");
@@ -86,7 +92,7 @@ public final class SandboxWorker implements BuildExecutor {
     }
 
     /** A failure of the build's inputs or limits, carried to the one place that writes the failed record. */
-    private static final class BuildFailure extends Exception {
+    static final class BuildFailure extends Exception {
         final BuildRecord.BuildError error;
 
         BuildFailure(String code, String detail, List<BuildRecord.Diagnostic> diagnostics) {
@@ -103,6 +109,19 @@ public final class SandboxWorker implements BuildExecutor {
     public SandboxWorker(BuildRecords records, BlobStore store, BundleService bundles, TargetCatalog catalog,
                          ImageCompiler compiler, Signer signer, ObjectMapper json, SandboxLimits limits,
                          boolean isolate, Path workRoot, int ready, Clock clock) {
+        this(records, store, bundles, catalog, compiler, signer, json, limits, isolate, workRoot, ready, clock, null,
+                null);
+    }
+
+    /**
+     * @param payoff  runs payoff jobs (null: they fail)
+     * @param reports where their reports go
+     */
+    SandboxWorker(BuildRecords records, BlobStore store, BundleService bundles, TargetCatalog catalog,
+                  ImageCompiler compiler, Signer signer, ObjectMapper json, SandboxLimits limits,
+                  boolean isolate, Path workRoot, int ready, Clock clock, PayoffRunner payoff, PayoffStore reports) {
+        this.payoff = payoff;
+        this.reports = reports;
         this.clock = clock;
         this.records = records;
         this.store = store;
@@ -162,8 +181,23 @@ public final class SandboxWorker implements BuildExecutor {
         buildLog.add("# unpacked in " + java.time.Duration.between(started, clock.instant()).toMillis() + " ms");
         CompileRequest request = request(bundle.manifest(), workspace.src, job);
         buildLog.add("# sources: " + String.join(" ", request.sources()));
+        if (job.flavor() == Flavor.PAYOFF) {
+            return measure(job, started, request, workspace, buildLog);
+        }
         CompileResult compiled = compile(job, request, target, workspace, buildLog);
         return signAndStore(job, started, compiled, readImage(compiled), buildLog);
+    }
+
+    /** A payoff run: every rung this CPU runs, timed; the report stored before the record, as an image is. */
+    private BuildRecord measure(BuildJob job, Instant started, CompileRequest request, Workspace workspace,
+                                BuildLog buildLog) throws BuildFailure {
+        if (payoff == null) {
+            throw new BuildFailure("build.flavor_unsupported", "This worker takes no payoff runs", null);
+        }
+        PayoffReport report = payoff.run(job, request, workspace, buildLog::add);
+        reports.write(report);
+        buildLog.add("# payoff report stored: " + report.results().size() + " rungs measured on " + report.measuredOn());
+        return BuildRecord.succeeded(job, started, clock.instant(), null, null);
     }
 
     /** The job's target, if this worker can build it as asked, with the very toolchain the job names. */

@@ -1,5 +1,9 @@
 package dev.tailor.worker;
 
+import dev.tailor.fingerprint.TargetResolver;
+import dev.tailor.payoff.PayoffConfiguration;
+import dev.tailor.payoff.PayoffStore;
+
 import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -45,7 +49,8 @@ class WorkerConfiguration {
     @Bean(destroyMethod = "close")
     SandboxWorker sandboxWorker(BuildRecords records, BlobStore store, BundleService bundles, TargetCatalog catalog,
                                 ImageCompiler compiler, Signer signer, ObjectMapper json, WorkerProperties props,
-                                DataDir dataDir, Deployment deployment, java.time.Clock clock) {
+                                DataDir dataDir, Deployment deployment, java.time.Clock clock, TargetResolver resolver,
+                                PayoffStore reports, PayoffConfiguration.PayoffProperties payoffProps) {
         if (!props.sandbox().equals("bwrap") && !props.sandbox().equals("none")) {
             throw new IllegalArgumentException("tailor.worker.sandbox must be bwrap or none, not " + props.sandbox());
         }
@@ -54,7 +59,10 @@ class WorkerConfiguration {
         }
         // an API replica never builds: it keeps no sandboxes waiting
         int ready = deployment.mode() == Deployment.Mode.API ? 0 : props.ready();
+        boolean isolate = props.sandbox().equals("bwrap");
+        PayoffRunner payoff = new PayoffRunner(compiler, catalog, resolver, props.limits(), isolate, payoffProps.runs(),
+                payoffProps.runTimeout(), dataDir.path().resolve("work/probes"), clock);
         return new SandboxWorker(records, store, bundles, catalog, compiler, signer, json, props.limits(),
-                props.sandbox().equals("bwrap"), dataDir.path().resolve("work/builds"), ready, clock);
+                isolate, dataDir.path().resolve("work/builds"), ready, clock, payoff, reports);
     }
 }

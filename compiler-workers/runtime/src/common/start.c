@@ -30,9 +30,6 @@ void tailor_start(void) {
 
 int rt_time_main;
 
-void tailor_metric(const char *name, double value) {
-    printf("tailor-metric: %s=%.17g\n", name, value);
-}
 
 /* The last console line always says how the machine stopped; runners use it to trust the exit status. */
 _Noreturn void rt_exit(int code) {

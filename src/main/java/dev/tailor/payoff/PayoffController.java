@@ -89,7 +89,8 @@ class PayoffController {
                             .toArray(CompletableFuture[]::new));
                     Mono<Object> done = all.isDone() ? Mono.just(Boolean.TRUE)
                             : waitSeconds <= 0 ? Mono.just(Boolean.FALSE)
-                            : Mono.fromFuture(all, true).<Object>map(x -> Boolean.TRUE)
+                            // allOf completes with null, which a Mono sees as empty: then() turns the end into a value
+                            : Mono.fromFuture(all, true).then(Mono.<Object>just(Boolean.TRUE))
                                     .timeout(Duration.ofSeconds(waitSeconds), Mono.just(Boolean.FALSE))
                                     .onErrorReturn(Boolean.TRUE);
                     return done.publishOn(Schedulers.boundedElastic()).map(x -> {

@@ -224,23 +224,40 @@ def upload_and_release(api, app, src_dir, work):
     return digest
 
 
-def payoff(api, app):
-    """POST /v1/apps/{app}/payoff?wait=900, then GET until 200: (report, None) or (None, what went wrong)."""
+def is_report(doc):
+    return isinstance(doc, dict) and isinstance(doc.get("results"), list)
+
+
+def payoff(api, app, deviations):
+    """POST /v1/apps/{app}/payoff?wait=900, then GET until 200: (report, None, seconds) or (None, what went wrong,
+    seconds). An answer that is not as specified but still leads to the report is noted in deviations."""
     t0 = time.time()
     status, doc = api.json("POST", f"/v1/apps/{app}/payoff?wait={PAYOFF_WAIT}",
                            json.dumps({"channel": CHANNEL}).encode(), "application/json", auth=True,
                            timeout=PAYOFF_WAIT + 120)
-    if status == 200:
+    if status == 200 and is_report(doc):
         return doc, None, round(time.time() - t0, 1)
-    if status != 202:
+    if status == 200:
+        deviations.append(f"POST /v1/apps/{app}/payoff?wait={PAYOFF_WAIT} answered 200 after "
+                          f"{time.time() - t0:.1f} s with " + ("an empty body" if doc is None else
+                                                                 f"no report: {json.dumps(doc)[:200]}")
+                          + f"; the report was read with GET /v1/apps/{app}/payoff?channel={CHANNEL}")
+    elif status != 202:
         return None, f"POST /v1/apps/{app}/payoff answered {problem(status, doc)}", round(time.time() - t0, 1)
-    log(f"auto-ladder: payoff of {app}: 202 {json.dumps(doc)[:200]}; polling")
+    else:
+        log(f"auto-ladder: payoff of {app}: 202 {json.dumps(doc)[:200]}; polling")
     seen = collections.Counter()
+    first = True
     while time.time() - t0 < PAYOFF_TIMEOUT:
-        time.sleep(5)
+        if not first:
+            time.sleep(5)
+        first = False
         status, doc = api.json("GET", f"/v1/apps/{app}/payoff?channel={CHANNEL}", auth=True)
         seen[status] += 1
         if status == 200:
+            if not is_report(doc):
+                return None, f"GET /v1/apps/{app}/payoff answered 200 without a report: {str(doc)[:200]}", \
+                    round(time.time() - t0, 1)
             return doc, None, round(time.time() - t0, 1)
         if status not in (202, 404):
             return None, f"GET /v1/apps/{app}/payoff answered {problem(status, doc)}", round(time.time() - t0, 1)
@@ -293,6 +310,33 @@ def settled_builds(api, app):
         if not busy or time.time() - t0 > SETTLE_TIMEOUT:
             return builds, None, not busy
         time.sleep(2)
+
+
+def quiesce(api, deviations):
+    """Waits until no build of any app is queued or running (the release's prebuilds), so that a payoff run does not
+    share the two cores with compilers; gives up after SETTLE_TIMEOUT s."""
+    t0 = time.time()
+    while time.time() - t0 < SETTLE_TIMEOUT:
+        busy = 0
+        for st in ("queued", "running"):
+            status, doc = api.json("GET", f"/v1/builds?status={st}&limit=500", auth=True)
+            if status != 200:
+                deviations.append(f"GET /v1/builds?status={st} answered {problem(status, doc)}")
+                return round(time.time() - t0, 1)
+            busy += len(doc) if isinstance(doc, list) else 0
+        if not busy:
+            return round(time.time() - t0, 1)
+        time.sleep(1)
+    return round(time.time() - t0, 1)
+
+
+def auto_reasons(api, app, cpuinfo):
+    """Why the auto policy answers what it does for a device: the resolve endpoint's reasons for the app."""
+    status, doc = api.json("POST", f"/v1/fingerprints/resolve?policy=auto&app={app}&channel={CHANNEL}", cpuinfo,
+                           "text/plain")
+    if status != 200 or not isinstance(doc, dict):
+        return None, [problem(status, doc)]
+    return (doc.get("target") or {}).get("id"), [r for r in doc.get("reasons") or [] if r.startswith("auto")]
 
 
 def images_distinct_metric(api):
@@ -351,21 +395,34 @@ def payoff_lines(app, report, err, secs):
     mo = report.get("measuredOn") or {}
     first = ["arch", "vendor", "model", "native", "level"]
     keys = [k for k in first if k in mo] + [k for k in mo if k not in first]
-    out.append("  measuredOn: " + (", ".join(f"{k}={mo[k]}" if not isinstance(mo[k], (list, dict))
-                                             else f"{k}={json.dumps(mo[k])}" for k in keys) or "-"))
-    out.append(f"  bundle: {report.get('bundle')}")
+
+    def show(v):
+        v = json.dumps(v) if isinstance(v, (list, dict)) else str(v)
+        if len(v) > 80:
+            n = len(v.split(":", 1)[-1].split(","))
+            return f"{v[:40]}... ({n} items)"
+        return v
+    out.append("  measuredOn: " + (", ".join(f"{k}={show(mo[k])}" for k in keys) or "-")
+               + ("" if "vendor" in mo else "  (no vendor in measuredOn)"))
+    extra = {k: v for k, v in report.items() if k not in ("app", "bundle", "measuredOn", "results", "measurements",
+                                                          "skipped")}
+    out.append(f"  bundle: {report.get('bundle')}; measurements: {len(report.get('measurements') or [])}"
+               + "".join(f"; {k}: {show(v)}" for k, v in extra.items()))
     rows = []
     for r in report.get("results") or []:
         lo, hi = r.get("minNs"), r.get("maxNs")
-        rows.append([str(r.get("target")), str(r.get("runs", "-")), fmt_ns(r.get("medianNs")),
-                     f"{fmt_ns(lo)}-{fmt_ns(hi)}", fmt_x(r.get("speedupVsBaseline")), fmt_x(r.get("speedupVsParent")),
+        rows.append([str(r.get("target")), str(r.get("parent") or "-"), str(r.get("runs", "-")),
+                     fmt_ns(r.get("medianNs")), f"{fmt_ns(lo)}-{fmt_ns(hi)}", fmt_x(r.get("speedupVsBaseline")),
+                     fmt_x(r.get("speedupVsParent")),
                      " ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
                               for k, v in (r.get("metrics") or {}).items())])
     if rows:
-        out += ["  " + ln for ln in table(["target", "runs", "medianNs", "min-max", "vs baseline", "vs parent",
-                                           "metrics"], rows, right=(1, 2, 3, 4, 5))]
+        out += ["  " + ln for ln in table(["target", "parent", "runs", "medianNs", "min-max", "vs baseline",
+                                           "vs parent", "metrics"], rows, right=(2, 3, 4, 5, 6))]
     else:
         out.append("  no results")
+    if "skipped" not in report:
+        out.append("  skipped: (no 'skipped' member in the report)")
     for s in report.get("skipped") or []:
         if isinstance(s, dict):
             out.append(f"  skipped: {s.get('target', '?')}: {s.get('reason') or s.get('detail') or json.dumps(s)}")
@@ -486,7 +543,7 @@ def main():
         api = Api(args.port, f.read().strip())
     os.makedirs(args.out, exist_ok=True)
     os.makedirs(os.path.join(args.work, "bundles"), exist_ok=True)
-    report, problems = [], []
+    report, problems, deviations = [], [], []
 
     def say(line=""):
         report.append(line)
@@ -525,8 +582,9 @@ def main():
             problems.append(str(e))
             say(f"-- {app}: {e}")
             continue
-        log(f"auto-ladder: payoff of {app} ({digest[:19]}...) ...")
-        rep, err, secs = payoff(api, app)
+        waited = quiesce(api, deviations)
+        log(f"auto-ladder: payoff of {app} ({digest[:19]}...; waited {waited} s for builds to finish) ...")
+        rep, err, secs = payoff(api, app, deviations)
         if err:
             problems.append(err)
         payoffs[app] = {"report": rep, "error": err, "seconds": secs, "bundle": digest, "what": what}
@@ -548,8 +606,9 @@ def main():
                 entry["error"] = str(e)
                 continue
             if policy == "auto":
-                log(f"auto-ladder: payoff of {name} ...")
-                rep, err, secs = payoff(api, name)
+                waited = quiesce(api, deviations)
+                log(f"auto-ladder: payoff of {name} (waited {waited} s for builds to finish) ...")
+                rep, err, secs = payoff(api, name, deviations)
                 if err:
                     problems.append(err)
                 payoffs[name] = {"report": rep, "error": err, "seconds": secs, "bundle": entry["bundle"]}
@@ -651,6 +710,22 @@ def main():
             say(ln)
         say("")
 
+        autos = [s for s in summaries if s["policy"] == "auto"]
+        if autos:
+            say("== why auto answered so (POST /v1/fingerprints/resolve?policy=auto&app=<app>&channel=stable, after "
+                "the boots: its last 'auto:' reason)")
+            for s in autos:
+                s["auto_reasons"] = {}
+                for d in devices:
+                    target, reasons = auto_reasons(api, s["app"], d["cpuinfo"])
+                    s["auto_reasons"][d["path"]] = {"target": target, "reasons": reasons}
+                    served = set(s["device_targets"].get(d["path"], {}))
+                    mismatch = "" if target is None or served == {target} else \
+                        f" (BOOTS GOT {', '.join(sorted(served)) or 'refused'})"
+                    say(f"  {s['base_app']:<10} {d['name']:<33} {target or '-':<22} "
+                        f"{reasons[-1] if reasons else '-'}{mismatch}")
+            say("")
+
         say("== comparison")
         head = ["app", "policy", "boots", "distinct images", "tailor_images_distinct", "builds run (x86_64)",
                 "edge share", "pending", "refused", "targets"]
@@ -674,6 +749,11 @@ def main():
         say("")
     say(f"host CPU: {host['model_name']} ({host['vendor']}, family {host['family']} model {host['model']}); the "
         f"payoff runs measured natively here")
+    if deviations:
+        say("")
+        say(f"SERVICE ANSWERS NOT AS SPECIFIED, worked around ({len(deviations)}):")
+        for d in deviations:
+            say("  " + d)
     if problems:
         say("")
         say(f"PROBLEMS ({len(problems)}; exit status 1):")
@@ -689,6 +769,7 @@ def main():
         "runs": summaries,
         "metric_images_distinct": metric,
         "problems": problems,
+        "deviations": deviations,
     }
     with open(os.path.join(args.out, "auto-ladder.json"), "w") as f:
         json.dump(doc, f, indent=1)

@@ -37,6 +37,7 @@ public abstract class ApiTestBase {
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("tailor.data-dir", DATA_DIR::toString);
         registry.add("tailor.bundles.max-upload", () -> "2MB");
+        registry.add("tailor.payoff.run-timeout", () -> "10s"); // the apps tested run in milliseconds, or forever
         registry.add("tailor.auth.tokens[0].name", () -> "publisher");
         registry.add("tailor.auth.tokens[0].sha256", () -> sha256(PUBLISHER_TOKEN));
         registry.add("tailor.auth.tokens[0].roles", () -> "publish");

@@ -101,6 +101,9 @@ final class PayoffRunner {
         for (Target t : catalog.forArch(arch)) {
             if (t.isSafeFor(cpu.profile().features()) && compiler.supports(t, Flavor.LINUX)) {
                 rungs.add(build(request, t, workspace, runner, rungs.isEmpty()));
+                if (rungs.size() == 1) {
+                    tryBaseline(rungs.get(0), runner);
+                }
             }
         }
         Map<Digest, List<Long>> times = new LinkedHashMap<>();
@@ -134,6 +137,16 @@ final class PayoffRunner {
         }
         return new PayoffReport(job.app(), job.bundle(), arch.id(), job.key(), clock.instant(), cpu.measuredOn(),
                 rounds, results(rungs, times, metrics, errors));
+    }
+
+    /** One untimed run of the baseline first: an app that fails there fails the run before every rung is built. */
+    private void tryBaseline(Rung baseline, SandboxedRunner runner) throws SandboxWorker.BuildFailure {
+        CommandRunner.Result r = runner.run(List.of("env", "TAILOR_TIMING=1", baseline.executable().toString()),
+                baseline.executable().getParent(), runTimeout);
+        if (!r.succeeded() || !figures(r.stdout()).containsKey(MAIN_NS)) {
+            throw new SandboxWorker.BuildFailure("payoff.app_failed", "On the baseline " + baseline.target().id()
+                    + " the app " + failure(r) + ": nothing to compare against", null);
+        }
     }
 
     private Rung build(CompileRequest request, Target t, Workspace workspace, SandboxedRunner runner, boolean baseline)
@@ -280,8 +293,19 @@ final class PayoffRunner {
     private static String failure(CommandRunner.Result r) {
         String out = (r.stdout() + r.stderr()).strip();
         String last = out.isEmpty() ? "" : out.substring(out.lastIndexOf('\n') + 1);
-        return (r.timedOut() ? "ran past the time limit" : "exited " + r.exitCode())
+        return (r.timedOut() ? "ran past the time limit" : r.exitCode() > 128 && r.exitCode() < 160
+                ? "was killed by signal " + (r.exitCode() - 128) + signalMeaning(r.exitCode() - 128)
+                : "exited " + r.exitCode())
                 + (last.isEmpty() ? "" : " (" + clip(last) + ")");
+    }
+
+    private static String signalMeaning(int signal) {
+        return switch (signal) {
+            case 31 -> " (SIGSYS: a system call the app's seccomp filter forbids)";
+            case 9 -> " (SIGKILL: a limit of the sandbox)";
+            case 24 -> " (SIGXCPU: the CPU time limit)";
+            default -> "";
+        };
     }
 
     private static String firstLine(String s) {

@@ -180,6 +180,18 @@ class PayoffApiTest extends ApiTestBase {
 
     @Test
     @Order(5)
+    void aBundleReleasedAfterTheReport_isNotServedByTheOldBundlesMeasurements() throws Exception {
+        release("flat", Archives.of().file("tailor.yaml", "name: flat\nversion: 1.0.1\nsources: [main.c]\n"
+                + "archs: [x86_64]\n").file("main.c", Files.readAllBytes(EXAMPLES.resolve("flat/main.c"))));
+
+        JsonNode resolved = resolve("flat", "auto", haswell());
+
+        assertThat(resolved.at("/target/id").asString()).isEqualTo("x86_64-v3");
+        assertThat(reasons(resolved)).anyMatch(r -> r.startsWith("auto: no payoff report for this app's bundle"));
+    }
+
+    @Test
+    @Order(6)
     void unhappyPaths_areProblems() {
         release("unmeasured", Archives.hello("unmeasured"));
         JsonNode none = authed(web.get().uri("/v1/apps/unmeasured/payoff?channel=stable")).exchange()

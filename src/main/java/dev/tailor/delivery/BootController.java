@@ -57,10 +57,12 @@ class BootController {
     private final Builds builds;
     private final DeliveryProperties props;
     private final WarmBoots warm;
+    private final ServedImages served;
 
     BootController(ChannelService channels, Fingerprints fingerprints, TargetCatalog catalog,
-            Builds builds, DeliveryProperties props, WarmBoots warm) {
+            Builds builds, DeliveryProperties props, WarmBoots warm, ServedImages served) {
         this.warm = warm;
+        this.served = served;
         this.channels = channels;
         this.fingerprints = fingerprints;
         this.catalog = catalog;
@@ -151,6 +153,7 @@ class BootController {
     }
 
     private ResponseEntity<Void> redirect(Boot boot, BuildRecord record, boolean pinned, String tuned) {
+        served.served(boot.app(), record.image().url());
         ResponseEntity.BodyBuilder answer = ResponseEntity.status(HttpStatus.FOUND)
                 .location(URI.create(record.image().url()))
                 .header("Tailor-Target", record.target())

@@ -40,6 +40,9 @@ class PayoffApiTest extends ApiTestBase {
     @Autowired
     ObjectMapper json;
 
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
+
     static JsonNode rungBound;
     static JsonNode flat;
     static String flatDigest;
@@ -157,6 +160,7 @@ class PayoffApiTest extends ApiTestBase {
                 .valueEquals("Tailor-Target", "x86_64-v1").returnResult(Void.class).getResponseHeaders()
                 .getFirst("Location");
         assertThat(location).startsWith("/v1/images/sha256/");
+        assertThat(meters.get("tailor.images.distinct").tag("app", "flat").gauge().value()).isEqualTo(1.0);
         JsonNode build = web.post().uri("/v1/builds?wait=60").header("Authorization", "Bearer " + BUILDER_TOKEN)
                 .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"app\":\"flat\",\"channel\":\"stable\","
                         + "\"fingerprint\":\"" + haswell().replace("\\", "\\\\").replace("\t", "\\t")

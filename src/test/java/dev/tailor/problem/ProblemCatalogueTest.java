@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class ProblemCatalogueTest {
 
     private static final Pattern CODE_LITERAL = Pattern.compile("\"((?:auth|app|bundle|manifest|channel|digest|target|"
-            + "fingerprint|probe|build|boot|image|signature|provenance|range|store|request|http)\\.[a-z_]+)\"");
+            + "fingerprint|probe|build|boot|image|signature|provenance|range|store|request|http|payoff)\\.[a-z_]+)\"");
 
     /** File names that look like codes. */
     private static final Set<String> NOT_CODES = Set.of("image.elf", "image.wasm", "probe.c");

@@ -397,20 +397,35 @@ def payoff_lines(app, report, err, secs):
     keys = [k for k in first if k in mo] + [k for k in mo if k not in first]
 
     def show(v):
-        v = json.dumps(v) if isinstance(v, (list, dict)) else str(v)
+        if isinstance(v, list):
+            return f"[{len(v)} entries]" if len(json.dumps(v)) > 80 else json.dumps(v)
+        v = json.dumps(v) if isinstance(v, dict) else str(v)
         if len(v) > 80:
-            n = len(v.split(":", 1)[-1].split(","))
-            return f"{v[:40]}... ({n} items)"
+            return f"{v[:40]}... ({len(v.split(':', 1)[-1].split(','))} items)"
         return v
     out.append("  measuredOn: " + (", ".join(f"{k}={show(mo[k])}" for k in keys) or "-")
                + ("" if "vendor" in mo else "  (no vendor in measuredOn)"))
     extra = {k: v for k, v in report.items() if k not in ("app", "bundle", "measuredOn", "results", "measurements",
-                                                          "skipped")}
+                                                          "skipped", "runs")}
     out.append(f"  bundle: {report.get('bundle')}; measurements: {len(report.get('measurements') or [])}"
                + "".join(f"; {k}: {show(v)}" for k, v in extra.items()))
+    for run in report.get("runs") or []:
+        if isinstance(run, dict):
+            err = run.get("error")
+            if isinstance(err, dict):
+                err = f"{err.get('code')}: {err.get('detail')}"
+            out.append(f"  run {run.get('arch')}: {run.get('status')} ({str(run.get('run'))[:12]}...)"
+                       + (f" {err}" if err else ""))
     rows = []
     for r in report.get("results") or []:
         lo, hi = r.get("minNs"), r.get("maxNs")
+        if r.get("error") is not None:
+            err = r["error"]
+            if isinstance(err, dict):
+                err = f"{err.get('code')}: {err.get('detail')}"
+            rows.append([str(r.get("target")), str(r.get("parent") or "-"), "-", "-", "-", "-", "-",
+                         f"error: {' '.join(str(err).split())[:100]}"])
+            continue
         rows.append([str(r.get("target")), str(r.get("parent") or "-"), str(r.get("runs", "-")),
                      fmt_ns(r.get("medianNs")), f"{fmt_ns(lo)}-{fmt_ns(hi)}", fmt_x(r.get("speedupVsBaseline")),
                      fmt_x(r.get("speedupVsParent")),
@@ -421,14 +436,31 @@ def payoff_lines(app, report, err, secs):
                                            "vs parent", "metrics"], rows, right=(2, 3, 4, 5, 6))]
     else:
         out.append("  no results")
-    if "skipped" not in report:
-        out.append("  skipped: (no 'skipped' member in the report)")
     for s in report.get("skipped") or []:
         if isinstance(s, dict):
             out.append(f"  skipped: {s.get('target', '?')}: {s.get('reason') or s.get('detail') or json.dumps(s)}")
         else:
             out.append(f"  skipped: {s}")
     return out
+
+
+# as docs/API.md describes the report (GET /v1/apps/{app}/payoff)
+REPORT_KEYS = ["app", "bundle", "measuredOn", "results", "minGain", "measurements", "runs"]
+MEASURED_ON_KEYS = ["arch", "vendor", "model", "native", "level", "features"]
+RESULT_KEYS = ["target", "runs", "medianNs", "minNs", "maxNs", "speedupVsBaseline", "speedupVsParent", "metrics"]
+
+
+def missing_members(report):
+    """The members the spec names that the report lacks (speedupVsParent only where the result has a parent)."""
+    miss = [k for k in REPORT_KEYS if k not in report]
+    mo = report.get("measuredOn")
+    if isinstance(mo, dict):
+        miss += [f"measuredOn.{k}" for k in MEASURED_ON_KEYS if k not in mo]
+    for r in report.get("results") or []:
+        for k in RESULT_KEYS:
+            if r.get("error") is None and k not in r and not (k == "speedupVsParent" and not r.get("parent")):
+                miss.append(f"results[].{k}")
+    return sorted(set(miss))
 
 
 def summarise(app, policy, boots, builds, builds_err, settled, metric):
@@ -724,6 +756,12 @@ def main():
                         f" (BOOTS GOT {', '.join(sorted(served)) or 'refused'})"
                     say(f"  {s['base_app']:<10} {d['name']:<33} {target or '-':<22} "
                         f"{reasons[-1] if reasons else '-'}{mismatch}")
+                unmeasured = [d for d in devices
+                              if any("not measured" in r for r in s["auto_reasons"][d["path"]]["reasons"][-1:])]
+                s["boots_to_unmeasured_targets"] = sum(d["weight"] for d in unmeasured)
+                say(f"  {s['base_app']}: {s['boots_to_unmeasured_targets']} of {s['boots']} boots "
+                    f"({len(unmeasured)} of {len(devices)} device models) answered with a target the payoff run did "
+                    f"not measure")
             say("")
 
         say("== comparison")
@@ -749,6 +787,20 @@ def main():
         say("")
     say(f"host CPU: {host['model_name']} ({host['vendor']}, family {host['family']} model {host['model']}); the "
         f"payoff runs measured natively here")
+    absent = collections.defaultdict(list)
+    for name, p in payoffs.items():
+        if isinstance(p.get("report"), dict):
+            for k in missing_members(p["report"]):
+                absent[k].append(name)
+    if absent:
+        say("")
+        say("PAYOFF REPORT MEMBERS docs/API.md NAMES BUT THE SERVICE DID NOT SEND:")
+        for k, names in sorted(absent.items()):
+            say(f"  {k}: absent in the report of {', '.join(names)}")
+    if metric is not None and not metric:
+        say("")
+        say("METRIC: tailor_images_distinct is not in GET /actuator/prometheus (printed as n/a)")
+
     if deviations:
         say("")
         say(f"SERVICE ANSWERS NOT AS SPECIFIED, worked around ({len(deviations)}):")
@@ -770,6 +822,7 @@ def main():
         "metric_images_distinct": metric,
         "problems": problems,
         "deviations": deviations,
+        "absent_report_members": absent,
     }
     with open(os.path.join(args.out, "auto-ladder.json"), "w") as f:
         json.dump(doc, f, indent=1)

@@ -8,7 +8,8 @@
 # (app, policy): boots, distinct images served (distinct Location) beside the service's tailor_images_distinct,
 # the targets served with their boot counts, the builds run (flavor image), the share of boots an edge could answer
 # from objects it already holds ((boots - distinct images) / boots), pending and refused answers; and the payoff
-# reports (measured natively on this x86_64 host, which is why only x86_64 devices are in the fleet).
+# reports (measured natively on this x86_64 host, which is why only x86_64 devices are in the fleet), and for the
+# auto copies the reason POST /v1/fingerprints/resolve?policy=auto gives for each device's answer.
 # bench/auto-ladder.py does the work and writes bench/results/auto-ladder.txt (what it printed) and .json.
 #
 #   bench/auto-ladder.sh            (needs java 17, curl, python3; the service needs clang, lld and bubblewrap)

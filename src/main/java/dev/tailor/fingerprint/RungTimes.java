@@ -7,8 +7,12 @@ import java.util.Optional;
  */
 public interface RungTimes {
 
-    /** The time of the app's main on one rung over a run's repetitions. */
-    record Time(long medianNs, long minNs, long maxNs) {
+    /**
+     * The time of the app's main on one rung over a run's repetitions: the median and the spread, the range of the
+     * runs without the fastest and the slowest one when there are five or more (one run disturbed by the machine
+     * must not hide a real difference).
+     */
+    record Time(long medianNs, long lowNs, long highNs) {
     }
 
     /** What the times were measured on, for reasons ("AMD EPYC 9R45 (x86_64-zen5)"). */

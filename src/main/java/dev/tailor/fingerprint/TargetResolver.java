@@ -86,18 +86,22 @@ public class TargetResolver {
     }
 
     /**
-     * The lowest rung on {@code top}'s parent chain that keeps top's speed for the app these times are of. Only ever
-     * a rung top descends from, so never one using a feature top does not: as safe for the device as top itself.
+     * The lowest rung on {@code top}'s parent chain that keeps the speed of the fastest rung above it for the app
+     * these times are of: step down while that fastest rung is not measurably faster than the next one down (so
+     * several small gains that add up to one that pays are kept). Only ever a rung top descends from, so never one
+     * using a feature top does not: as safe for the device as top itself.
      */
     public Target stepDown(Target top, RungTimes times, double minGain, List<String> reasons) {
-        Optional<RungTimes.Time> best = times.time(top.id());
-        if (best.isEmpty()) {
+        Optional<RungTimes.Time> topTime = times.time(top.id());
+        if (topTime.isEmpty()) {
             reasons.add("auto: " + top.id() + " was not measured on " + times.measuredOn() + ": serving it, as nothing "
                     + "shows it does not pay");
             return top;
         }
         Target current = top;
-        RungTimes.Time currentTime = best.get();
+        RungTimes.Time currentTime = topTime.get();
+        Target fastest = top;
+        RungTimes.Time best = topTime.get();
         while (current.parent() != null) {
             Optional<Target> parent = catalog.find(current.parent());
             Optional<RungTimes.Time> parentTime = parent.flatMap(p -> times.time(p.id()));
@@ -107,11 +111,12 @@ public class TargetResolver {
                 return current;
             }
             double step = ratio(parentTime.get(), currentTime);
-            double fromTop = ratio(parentTime.get(), best.get());
+            double fromBest = ratio(parentTime.get(), best);
             String gain = String.format(java.util.Locale.ROOT, "%s: %.2fx over %s for this app (measured on %s)",
                     current.id(), step, parent.get().id(), times.measuredOn())
-                    + (current == top ? "" : String.format(java.util.Locale.ROOT, "; %s: %.2fx over it", top.id(), fromTop));
-            if (fromTop >= minGain && parentTime.get().minNs() > best.get().maxNs()) {
+                    + (fastest == current ? "" : String.format(java.util.Locale.ROOT, "; %s: %.2fx over it",
+                    fastest.id(), fromBest));
+            if (fromBest >= minGain && parentTime.get().lowNs() > best.highNs()) {
                 reasons.add("auto: " + gain + ": serving " + current.id());
                 return current;
             }
@@ -119,6 +124,10 @@ public class TargetResolver {
                     + "x that pays or within the runs' spread: stepping down to " + parent.get().id());
             current = parent.get();
             currentTime = parentTime.get();
+            if (currentTime.medianNs() < best.medianNs()) {
+                fastest = current;
+                best = currentTime;
+            }
         }
         reasons.add("auto: serving " + current.id() + ", the baseline: no rung above it pays for this app");
         return current;

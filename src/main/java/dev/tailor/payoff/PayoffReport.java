@@ -61,21 +61,33 @@ public record PayoffReport(String app, Digest bundle, String arch, String run, I
      * @param speedupVsParent   the parent rung's median over this rung's (null at the baseline or when the parent
      *                          was not measured)
      * @param metrics           the median of each figure the app reported with {@code tailor_metric}
+     * @param timesNs           every run's time, in the order they ran
      * @param error             why the rung has no times (it did not build, or did not exit 0)
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Result(String target, String parent, String toolchain, Digest executable, Integer runs,
                          Long medianNs, Long minNs, Long maxNs, Double speedupVsBaseline, Double speedupVsParent,
-                         Map<String, Double> metrics, String error) {
+                         Map<String, Double> metrics, List<Long> timesNs, String error) {
 
         public Result {
             Objects.requireNonNull(target, "target");
             metrics = metrics == null ? null : Map.copyOf(metrics);
+            timesNs = timesNs == null ? null : List.copyOf(timesNs);
         }
 
         @JsonIgnore
         boolean measured() {
             return error == null && medianNs != null && minNs != null && maxNs != null;
+        }
+
+        /** The spread the auto policy compares: min..max, without the two extremes when there are five runs or more. */
+        @JsonIgnore
+        RungTimes.Time time() {
+            if (timesNs == null || timesNs.size() < 5) {
+                return new RungTimes.Time(medianNs, minNs, maxNs);
+            }
+            List<Long> sorted = timesNs.stream().sorted().toList();
+            return new RungTimes.Time(medianNs, sorted.get(1), sorted.get(sorted.size() - 2));
         }
     }
 
@@ -107,8 +119,7 @@ public record PayoffReport(String app, Digest bundle, String arch, String run, I
 
             @Override
             public Optional<Time> time(String targetId) {
-                return report.result(targetId).filter(Result::measured)
-                        .map(r -> new Time(r.medianNs(), r.minNs(), r.maxNs()));
+                return report.result(targetId).filter(Result::measured).map(Result::time);
             }
         };
     }

@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -91,8 +92,12 @@ final class PayoffRunner {
         this.clock = clock;
     }
 
-    PayoffReport run(BuildJob job, CompileRequest request, Workspace workspace, Consumer<String> log)
-            throws SandboxWorker.BuildFailure {
+    /**
+     * @param machine held shared by the caller; the timing takes it alone (no build of this worker runs meanwhile)
+     *                and gives it back shared
+     */
+    PayoffReport run(BuildJob job, CompileRequest request, Workspace workspace, Consumer<String> log,
+                     ReentrantReadWriteLock machine) throws SandboxWorker.BuildFailure {
         Arch arch = Arch.parse(job.arch()).orElseThrow();
         HostCpu cpu = hostCpu(arch);
         log.accept("# measuring on " + cpu.measuredOn() + ", level " + cpu.level().id() + "; " + rounds + " rounds");
@@ -112,6 +117,29 @@ final class PayoffRunner {
         Map<Digest, Path> distinct = new LinkedHashMap<>();
         rungs.stream().filter(r -> r.error() == null).forEach(r -> distinct.putIfAbsent(r.digest(), r.executable()));
         log.accept("# " + rungs.size() + " rungs this CPU runs, " + distinct.size() + " distinct executables");
+        long waitStart = System.nanoTime();
+        machine.readLock().unlock();
+        machine.writeLock().lock();
+        log.accept("# timing alone on this worker (waited " + (System.nanoTime() - waitStart) / 1_000_000
+                + " ms for its other builds)");
+        try {
+            time(distinct, runner, times, metrics, errors);
+        } finally {
+            machine.writeLock().unlock();
+            machine.readLock().lock();
+        }
+        Rung baseline = rungs.get(0);
+        if (errors.containsKey(baseline.digest())) {
+            throw new SandboxWorker.BuildFailure("payoff.app_failed", "On the baseline " + baseline.target().id()
+                    + " the app " + errors.get(baseline.digest()) + ": nothing to compare against", null);
+        }
+        return new PayoffReport(job.app(), job.bundle(), arch.id(), job.key(), clock.instant(), cpu.measuredOn(),
+                rounds, results(rungs, times, metrics, errors));
+    }
+
+    /** Rounds over the distinct executables, each run once per round. */
+    private void time(Map<Digest, Path> distinct, SandboxedRunner runner, Map<Digest, List<Long>> times,
+                      Map<Digest, Map<String, List<Double>>> metrics, Map<Digest, String> errors) {
         for (int round = 0; round < rounds; round++) {
             for (Map.Entry<Digest, Path> e : distinct.entrySet()) {
                 if (errors.containsKey(e.getKey())) {
@@ -130,13 +158,6 @@ final class PayoffRunner {
                         .computeIfAbsent(k, x -> new ArrayList<>()).add(v));
             }
         }
-        Rung baseline = rungs.get(0);
-        if (errors.containsKey(baseline.digest())) {
-            throw new SandboxWorker.BuildFailure("payoff.app_failed", "On the baseline " + baseline.target().id()
-                    + " the app " + errors.get(baseline.digest()) + ": nothing to compare against", null);
-        }
-        return new PayoffReport(job.app(), job.bundle(), arch.id(), job.key(), clock.instant(), cpu.measuredOn(),
-                rounds, results(rungs, times, metrics, errors));
     }
 
     /** One untimed run of the baseline first: an app that fails there fails the run before every rung is built. */
@@ -185,7 +206,7 @@ final class PayoffRunner {
             String error = r.error() != null ? r.error() : errors.get(r.digest());
             if (error != null) {
                 results.add(new PayoffReport.Result(r.target().id(), r.target().parent(), r.toolchain(), r.digest(),
-                        null, null, null, null, null, null, null, error));
+                        null, null, null, null, null, null, null, null, error));
                 continue;
             }
             List<Long> ts = times.get(r.digest());
@@ -196,7 +217,7 @@ final class PayoffRunner {
             results.add(new PayoffReport.Result(r.target().id(), r.target().parent(), r.toolchain(), r.digest(),
                     ts.size(), median, ts.stream().min(Long::compare).orElseThrow(),
                     ts.stream().max(Long::compare).orElseThrow(), round(base / (double) Math.max(1, median)),
-                    parent == null ? null : round(parent / (double) Math.max(1, median)), figures, null));
+                    parent == null ? null : round(parent / (double) Math.max(1, median)), figures, ts, null));
         }
         return results;
     }

@@ -20,6 +20,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -78,6 +79,11 @@ public final class SandboxWorker implements BuildExecutor {
     /** Null in a worker that takes no payoff runs (tests of builds alone). */
     private final PayoffRunner payoff;
     private final PayoffStore reports;
+    /**
+     * The machine, shared: builds hold it shared, a payoff run's timing holds it alone, so no compile of this worker
+     * runs beside the runs being timed. Fair: a timing waiting for running builds is not starved by new ones.
+     */
+    private final ReentrantReadWriteLock machine = new ReentrantReadWriteLock(true);
     /** Store writes of one build run side by side: they only wait for the disk. */
     private final ExecutorService writers = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "build-store-writer");
@@ -156,6 +162,7 @@ public final class SandboxWorker implements BuildExecutor {
                 + " (attempt " + job.attempt() + ", " + job.priority().name().toLowerCase() + ")");
         Workspace workspace = workspaces.acquire();
         BuildRecord result;
+        machine.readLock().lock();
         try {
             result = build(job, started, workspace, buildLog);
             events.imageStored(result);
@@ -163,6 +170,7 @@ public final class SandboxWorker implements BuildExecutor {
             buildLog.add("# failed: " + f.error.code() + ": " + f.error.detail());
             result = BuildRecord.failed(job, started, clock.instant(), f.error, null);
         } finally {
+            machine.readLock().unlock();
             workspaces.release(workspace);
         }
         // The log and the record side by side: the live log serves readers until the dispatcher reports the end.
@@ -194,7 +202,7 @@ public final class SandboxWorker implements BuildExecutor {
         if (payoff == null) {
             throw new BuildFailure("build.flavor_unsupported", "This worker takes no payoff runs", null);
         }
-        PayoffReport report = payoff.run(job, request, workspace, buildLog::add);
+        PayoffReport report = payoff.run(job, request, workspace, buildLog::add, machine);
         reports.write(report);
         buildLog.add("# payoff report stored: " + report.results().size() + " rungs measured on " + report.measuredOn());
         return BuildRecord.succeeded(job, started, clock.instant(), null, null);

@@ -71,7 +71,7 @@ class PrebuildsTest {
         List<PayoffReport.Result> results = new ArrayList<>();
         long base = medians.get("x86_64-v1");
         medians.forEach((t, ns) -> results.add(new PayoffReport.Result(t, CATALOG.find(t).orElseThrow().parent(), "tc",
-                null, 5, ns, ns - ns / 50, ns + ns / 50, base / (double) ns, null, Map.of(), null)));
+                null, 5, ns, ns - ns / 50, ns + ns / 50, base / (double) ns, null, Map.of(), null, null)));
         return new PayoffReport("shop", BUNDLE, "x86_64", "bb".repeat(32), Instant.now(),
                 new PayoffReport.MeasuredOn("x86_64", "AuthenticAMD", "a test CPU", "x86_64-zen3", "x86_64-v3",
                         "x86_64:avx2"), 5, results);

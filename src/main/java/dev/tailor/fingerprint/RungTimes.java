@@ -15,6 +15,9 @@ public interface RungTimes {
     record Time(long medianNs, long lowNs, long highNs) {
     }
 
+    /** The architecture measured: only its devices are served by these times. */
+    String arch();
+
     /** What the times were measured on, for reasons ("AMD EPYC 9R45 (x86_64-zen5)"). */
     String measuredOn();
 

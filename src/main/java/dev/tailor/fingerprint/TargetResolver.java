@@ -60,8 +60,14 @@ public class TargetResolver {
             reasons.add("auto: no payoff report for this app's bundle; answering as level: " + level.id());
             return level;
         }
+        List<RungTimes> ofArch = measured.reports().stream().filter(r -> r.arch().equals(cpu.arch().id())).toList();
+        if (ofArch.isEmpty()) {
+            reasons.add("auto: this app's bundle was not measured on " + cpu.arch().id() + " (its payoff runs need a "
+                    + cpu.arch().id() + " worker); answering as level: " + level.id());
+            return level;
+        }
         Target top = named(cpu, level, reasons).orElse(level);
-        RungTimes times = nearest(measured.reports(), top, level, reasons);
+        RungTimes times = nearest(ofArch, top, level, reasons);
         return stepDown(top, times, measured.minGain(), reasons);
     }
 
@@ -92,11 +98,23 @@ public class TargetResolver {
      * using a feature top does not: as safe for the device as top itself.
      */
     public Target stepDown(Target top, RungTimes times, double minGain, List<String> reasons) {
-        Optional<RungTimes.Time> topTime = times.time(top.id());
+        Target measuredTop = top;
+        while (times.time(measuredTop.id()).isEmpty() && measuredTop.parent() != null) {
+            measuredTop = catalog.find(measuredTop.parent()).orElseThrow(); // the catalog checks its parents at load
+        }
+        Optional<RungTimes.Time> topTime = times.time(measuredTop.id());
         if (topTime.isEmpty()) {
-            reasons.add("auto: " + top.id() + " was not measured on " + times.measuredOn() + ": serving it, as nothing "
-                    + "shows it does not pay");
+            reasons.add("auto: no rung from " + top.id() + " down was measured on " + times.measuredOn()
+                    + ": serving " + top.id());
             return top;
+        }
+        if (measuredTop != top) {
+            // nothing measured shows the rungs above faster: not measurably faster, so not worth an image of their own
+            reasons.add("auto: " + top.id() + (top.parent() != null && !top.parent().equals(measuredTop.id())
+                    ? " and the rungs below it down to " + measuredTop.id() : "") + " were not measured on "
+                    + times.measuredOn() + " (it cannot run them), so nothing shows them faster than " + measuredTop.id()
+                    + ": stepping down to " + measuredTop.id());
+            top = measuredTop;
         }
         Target current = top;
         RungTimes.Time currentTime = topTime.get();

@@ -103,6 +103,11 @@ public record PayoffReport(String app, Digest bundle, String arch, String run, I
         PayoffReport report = this;
         return new RungTimes() {
             @Override
+            public String arch() {
+                return report.arch;
+            }
+
+            @Override
             public String measuredOn() {
                 return report.measuredOn.toString();
             }

@@ -259,11 +259,19 @@ final class PayoffRunner {
             CommandRunner.Result r = new LocalCommandRunner().run(List.of(probe.image().toString()), dir,
                     Duration.ofSeconds(30));
             Matcher m = Pattern.compile("(?m)^tailor-cpu: (\\S+)$").matcher(r.stdout());
-            if (!r.succeeded() || !m.find()) {
-                throw new SandboxWorker.BuildFailure("payoff.no_native_worker", "This machine cannot run " + arch.id()
-                        + " executables (the probe " + failure(r) + ")", null);
+            if (!r.stdout().contains("tailor: boot ")) {
+                throw new SandboxWorker.BuildFailure("payoff.no_native_worker", "This machine's kernel does not run "
+                        + arch.id() + " executables (exit " + r.exitCode() + "); a payoff run of " + arch.id()
+                        + " needs a worker that does", null);
             }
-            return FingerprintParser.parseCompact(m.group(1));
+            if (!r.succeeded() || !m.find()) {
+                throw new SandboxWorker.BuildFailure("payoff.no_native_worker", "The probe could not tell this "
+                        + "machine's " + arch.id() + " CPU (it " + failure(r) + ")", null);
+            }
+            CpuProfile p = FingerprintParser.parseCompact(m.group(1));
+            // the probe names the vendor on a line of its own, which named microarchitectures need
+            Matcher v = Pattern.compile("(?m)^tailor-cpu-model: vendor=(\\S+)").matcher(r.stdout());
+            return v.find() ? new CpuProfile(p.arch(), v.group(1), p.model(), p.parts(), p.features(), p.notes()) : p;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {

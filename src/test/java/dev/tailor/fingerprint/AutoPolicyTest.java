@@ -25,6 +25,11 @@ class AutoPolicyTest {
     /** Times per target: median, low, high. */
     record Made(String nativeTarget, String levelTarget, Map<String, RungTimes.Time> times) implements RungTimes {
         @Override
+        public String arch() {
+            return "x86_64";
+        }
+
+        @Override
         public String measuredOn() {
             return "a test CPU (" + nativeTarget + ")";
         }
@@ -91,16 +96,35 @@ class AutoPolicyTest {
     }
 
     @Test
-    void unmeasuredRungs_areServedAsTheyAre() {
+    void unmeasuredRungs_areNotMeasurablyFaster_soAutoStepsDownToTheNearestMeasuredOne() {
         List<String> reasons = new ArrayList<>();
-        Target top = RESOLVER.stepDown(target("x86_64-zen4"), made(Map.of("x86_64-v1", t(1, 1, 1))), 1.05, reasons);
+        // the measuring CPU could not run zen4 .. zen: they are stepped down from; v3 pays over v2
+        Target served = RESOLVER.stepDown(target("x86_64-zen4"), made(Map.of("x86_64-v3", t(100, 99, 101),
+                "x86_64-v2", t(300, 299, 301), "x86_64-v1", t(300, 299, 301))), 1.05, reasons);
         Target parentMissing = RESOLVER.stepDown(target("x86_64-v3"), made(Map.of("x86_64-v3", t(1, 1, 1))), 1.05,
                 new ArrayList<>());
+        List<String> none = new ArrayList<>();
+        Target nothing = RESOLVER.stepDown(target("x86_64-zen4"), made(Map.of()), 1.05, none);
 
-        assertThat(top.id()).isEqualTo("x86_64-zen4");
-        assertThat(reasons).containsExactly("auto: x86_64-zen4 was not measured on a test CPU (x86_64-v4): serving it, "
-                + "as nothing shows it does not pay");
-        assertThat(parentMissing.id()).isEqualTo("x86_64-v3");
+        assertThat(served.id()).isEqualTo("x86_64-v3");
+        assertThat(reasons.get(0)).isEqualTo("auto: x86_64-zen4 and the rungs below it down to x86_64-v3 were not "
+                + "measured on a test CPU (x86_64-v4) (it cannot run them), so nothing shows them faster than x86_64-v3: "
+                + "stepping down to x86_64-v3");
+        assertThat(parentMissing.id()).as("a parent not measured cannot be compared: the measured rung stays")
+                .isEqualTo("x86_64-v3");
+        assertThat(nothing.id()).isEqualTo("x86_64-zen4");
+        assertThat(none).containsExactly("auto: no rung from x86_64-zen4 down was measured on a test CPU (x86_64-v4): "
+                + "serving x86_64-zen4");
+    }
+
+    @Test
+    void aDeviceOfAnArchitectureNotMeasured_getsTheLevel() {
+        CpuProfile arm = FingerprintParser.parseCompact("aarch64:fp,asimd,atomics,crc32,asimdrdm");
+        Resolution r = RESOLVER.resolve(arm, Policy.AUTO, new Measurements(List.of(made(Map.of("x86_64-v1",
+                t(1, 1, 1)))), 1.05));
+
+        assertThat(r.target().id()).isEqualTo(RESOLVER.resolve(arm, Policy.LEVEL).target().id());
+        assertThat(r.reasons()).anyMatch(s -> s.startsWith("auto: this app's bundle was not measured on aarch64"));
     }
 
     @Test

@@ -7,7 +7,7 @@
 #   --key PEM        pinned Ed25519 public key (GET /v1/keys)  (default: $TAILOR_KEY, else /etc/tailor/key.pem)
 #   --output PATH    where the verified image is written  (default: $TAILOR_OUTPUT, else ./tailor.img)
 #   --cpuinfo FILE   fingerprint sent to the service      (default: /proc/cpuinfo)
-#   --policy P       portable | level | native            (default: the service's, level)
+#   --policy P       portable | level | native | auto     (default: the service's, auto)
 #   --retries N      download attempts before giving up   (default: 3)
 #
 # exit codes, for the boot script that calls this:

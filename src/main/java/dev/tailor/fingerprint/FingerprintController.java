@@ -67,9 +67,10 @@ class FingerprintController {
         String contentType = request.getHeaders().getFirst(HttpHeaders.CONTENT_TYPE);
         String compact = cpu != null ? cpu : cpuHeader;
         return RequestBodies.read(request, FingerprintParser.MAX_BODY_BYTES, "a fingerprint")
-                .publishOn(Schedulers.boundedElastic())
-                .map(body -> ResolveResponse.of(fingerprints.resolve(contentType, body, compact, arch, policy, app,
-                        channel, null, Policy.DEFAULT)));
+                // a refused body ends here, on the connection's thread; the resolve may read the store (auto)
+                .flatMap(body -> Mono.fromCallable(() -> ResolveResponse.of(fingerprints.resolve(contentType, body,
+                        compact, arch, policy, app, channel, null, Policy.DEFAULT)))
+                        .subscribeOn(Schedulers.boundedElastic()));
     }
 
     @GetMapping("/v1/apps/{app}/stats/targets")

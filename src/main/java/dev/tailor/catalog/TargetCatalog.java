@@ -97,6 +97,16 @@ public final class TargetCatalog {
         return ordered.stream().filter(t -> t.arch() == arch).toList();
     }
 
+    /**
+     * Every feature some target of the architecture requires: the only features that can change which target a
+     * device is given (a fingerprint reduced to these resolves as the whole one does).
+     */
+    public java.util.SortedSet<String> usableFeatures(Arch arch) {
+        java.util.SortedSet<String> all = new java.util.TreeSet<>();
+        forArch(arch).forEach(t -> all.addAll(t.features()));
+        return java.util.Collections.unmodifiableSortedSet(all);
+    }
+
     /** The rung every device of the architecture can run: the first level target without a parent. */
     public Target baseline(Arch arch) {
         return ordered.stream().filter(t -> t.arch() == arch && t.parent() == null).findFirst()

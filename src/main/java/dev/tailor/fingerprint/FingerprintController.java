@@ -34,14 +34,15 @@ class FingerprintController {
     record Next(String id, SortedSet<String> missing) {
     }
 
+    /** @param canonical the shortest compact form that resolves as this fingerprint does, whatever the policy */
     record ResolveResponse(String arch, String vendor, String model, SortedSet<String> features,
-                           TargetView.Detail target, String policy, List<String> reasons, Next next) {
+                           TargetView.Detail target, String policy, List<String> reasons, Next next, String canonical) {
 
-        static ResolveResponse of(Resolution r) {
+        static ResolveResponse of(Resolution r, String canonical) {
             CpuProfile p = r.profile();
             return new ResolveResponse(p.arch().id(), p.vendor(), p.model(), p.features(),
                     TargetView.Detail.of(r.target()), r.policy().id(), r.reasons(),
-                    r.next() == null ? null : new Next(r.next().id(), r.next().missing()));
+                    r.next() == null ? null : new Next(r.next().id(), r.next().missing()), canonical);
         }
     }
 
@@ -68,9 +69,11 @@ class FingerprintController {
         String compact = cpu != null ? cpu : cpuHeader;
         return RequestBodies.read(request, FingerprintParser.MAX_BODY_BYTES, "a fingerprint")
                 // a refused body ends here, on the connection's thread; the resolve may read the store (auto)
-                .flatMap(body -> Mono.fromCallable(() -> ResolveResponse.of(fingerprints.resolve(contentType, body,
-                        compact, arch, policy, app, channel, null, Policy.DEFAULT)))
-                        .subscribeOn(Schedulers.boundedElastic()));
+                .flatMap(body -> Mono.fromCallable(() -> {
+                    Resolution r = fingerprints.resolve(contentType, body, compact, arch, policy, app, channel, null,
+                            Policy.DEFAULT);
+                    return ResolveResponse.of(r, fingerprints.canonical(r.profile()));
+                }).subscribeOn(Schedulers.boundedElastic()));
     }
 
     @GetMapping("/v1/apps/{app}/stats/targets")

@@ -43,6 +43,11 @@ public class Fingerprints {
         return resolve(contentType, body, compact, arch, policy, app, null, null, Policy.DEFAULT);
     }
 
+    /** @see TargetResolver#canonical */
+    public String canonical(CpuProfile cpu) {
+        return resolver.canonical(cpu);
+    }
+
     /**
      * @param channel   with app, the channel whose bundle's measurements the auto policy reads, or null
      * @param bundle    the bundle whose payoff measurements the auto policy reads (before the channel's), or null;

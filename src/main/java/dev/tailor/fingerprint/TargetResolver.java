@@ -52,6 +52,31 @@ public class TargetResolver {
     }
 
     /**
+     * The canonical fingerprint: the shortest compact form that resolves as this CPU does under every policy. The
+     * features the catalog can use that the CPU has, sorted, and its vendor (and Arm parts) only where a named
+     * microarchitecture depends on them. Thousands of devices of one CPU model send the same string, whatever
+     * else their kernels list, so an edge can keep one answer for all of them.
+     *
+     * @throws FingerprintException as {@link #resolve} for a CPU Tailor cannot serve
+     */
+    public String canonical(CpuProfile cpu) {
+        java.util.SortedSet<String> usable = new TreeSet<>(cpu.features());
+        usable.retainAll(catalog.usableFeatures(cpu.arch()));
+        Resolution truth = resolve(cpu, Policy.NATIVE);
+        if (cpu.vendor() != null && !sameAnswer(resolve(CpuProfile.of(cpu.arch(), usable, List.of()), Policy.NATIVE),
+                truth)) {
+            boolean vendorEnough = cpu.parts().isEmpty() || sameAnswer(resolve(new CpuProfile(cpu.arch(),
+                    cpu.vendor(), null, List.of(), usable, List.of()), Policy.NATIVE), truth);
+            return CompactParser.write(cpu.arch(), cpu.vendor(), vendorEnough ? List.of() : cpu.parts(), usable);
+        }
+        return CompactParser.write(cpu.arch(), null, List.of(), usable);
+    }
+
+    private static boolean sameAnswer(Resolution a, Resolution b) {
+        return a.target().equals(b.target()) && java.util.Objects.equals(a.next(), b.next());
+    }
+
+    /**
      * From the native answer down the parent chain while the rung below keeps the speed: the native answer is not
      * measurably faster than it (its gain is under the minimum, or the two runs' spreads overlap).
      */

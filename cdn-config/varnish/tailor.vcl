@@ -4,6 +4,9 @@
 #              keyed on the path alone (host and query ignored), ranges served from the cached object
 #   redirects  GET /v1/boot/<app>/<channel>/<target>      cached for their max-age (60 s), tagged with the
 #              surrogate keys in the origin's `xkey` (or `Surrogate-Key`) header, purged on release
+#   boots      GET /v1/boot/<app>/<channel>?cpu=<canonical>[&policy=<p>]: final answers cached for their s-maxage
+#              (tailor.delivery.boot-edge-max-age), tagged and purged like target-path redirects; the origin
+#              makes every other fingerprint answer no-store
 #   the rest   passed or cached only when the origin explicitly allows it; never no-store/private ones
 #
 # Purge by surrogate key (from the purge ACL only):
@@ -66,6 +69,20 @@ sub vcl_recv {
         unset req.http.Cookie;
         unset req.http.Authorization;
         # a healthy origin refreshes expired redirects almost at once; a down one leaves them served for an hour
+        if (std.healthy(req.backend_hint)) {
+            set req.grace = 10s;
+        }
+        return (hash);
+    }
+    if (req.url ~ "^/v1/boot/[^/?]+/[^/?]+\?") {
+        # A fingerprint boot in the query. The origin marks only final answers to the canonical query
+        # (?cpu=<canonical>[&policy=<p>]) cacheable, with the channel's surrogate keys; every other answer is
+        # no-store and stays the device's own. The fingerprint in a header would need Vary: pass it.
+        if (req.http.Tailor-CPU) {
+            return (pass);
+        }
+        unset req.http.Cookie;
+        unset req.http.Authorization;
         if (std.healthy(req.backend_hint)) {
             set req.grace = 10s;
         }

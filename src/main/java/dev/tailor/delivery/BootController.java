@@ -7,6 +7,7 @@ import java.util.concurrent.TimeoutException;
 
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -30,6 +31,7 @@ import dev.tailor.channel.ChannelService;
 import dev.tailor.fingerprint.FingerprintParser;
 import dev.tailor.fingerprint.Fingerprints;
 import dev.tailor.fingerprint.Policy;
+import dev.tailor.fingerprint.Resolution;
 import dev.tailor.catalog.Target;
 import dev.tailor.catalog.TargetCatalog;
 import dev.tailor.problem.TailorException;
@@ -50,6 +52,7 @@ import reactor.core.scheduler.Schedulers;
 class BootController {
 
     static final String TUNED = "Tailor-Tuned";
+    static final String CANONICAL = "Tailor-CPU-Canonical";
 
     private final ChannelService channels;
     private final Fingerprints fingerprints;
@@ -72,9 +75,17 @@ class BootController {
 
     /**
      * What a boot is about: the channel's bundle and the target chosen for the device; {@code warmKey} names the
-     * request in {@link WarmBoots} (null for target-path boots and requests with a body).
+     * request in {@link WarmBoots} (null for target-path boots and requests with a body); {@code canonical} the
+     * device's canonical fingerprint (null for target-path boots); {@code edgeCacheable} a GET whose query is
+     * exactly the canonical one, whose final answer edges may keep.
      */
-    private record Boot(String app, String channel, BundleDocument bundle, Target target, String warmKey) {
+    private record Boot(String app, String channel, BundleDocument bundle, Target target, String warmKey,
+                        String canonical, boolean edgeCacheable) {
+    }
+
+    /** The one query of a canonical boot: {@code cpu=<canonical>}, then {@code &policy=<policy>} if one was named. */
+    static String canonicalQuery(String canonical, String policy) {
+        return "cpu=" + canonical + (policy == null || policy.isBlank() ? "" : "&policy=" + Policy.parse(policy).id());
     }
 
     @RequestMapping(path = "/v1/boot/{app}/{channel}", method = {RequestMethod.GET, RequestMethod.POST})
@@ -92,9 +103,13 @@ class BootController {
                 .publishOn(Schedulers.boundedElastic())
                 .map(body -> {
                     BundleDocument bundle = channels.releasedBundle(app, channel);
-                    Target target = fingerprints.resolve(contentType, body, compact, arch, policy, app, channel,
-                            bundle.digest(), Policy.BOOT_DEFAULT).target();
-                    return new Boot(app, channel, supported(bundle, target), target, warmKey);
+                    Resolution r = fingerprints.resolve(contentType, body, compact, arch, policy, app, channel,
+                            bundle.digest(), Policy.BOOT_DEFAULT);
+                    String canonical = fingerprints.canonical(r.profile());
+                    boolean edgeCacheable = request.getMethod() == HttpMethod.GET && body.length == 0 && cpu != null
+                            && canonicalQuery(canonical, policy).equals(request.getURI().getRawQuery());
+                    return new Boot(app, channel, supported(bundle, r.target()), r.target(), warmKey, canonical,
+                            edgeCacheable);
                 })
                 .flatMap(boot -> deliver(boot, patience, false));
     }
@@ -106,7 +121,8 @@ class BootController {
         Names.channel(channel);
         Target t = catalog.find(target).orElseThrow(() -> Problem.TARGET_UNKNOWN.because("No target '" + target + "'; GET /v1/targets lists them"));
         Duration patience = patience(wait);
-        return Mono.fromCallable(() -> new Boot(app, channel, supported(channels.releasedBundle(app, channel), t), t, null))
+        return Mono.fromCallable(() -> new Boot(app, channel, supported(channels.releasedBundle(app, channel), t), t, null,
+                        null, false))
                 .subscribeOn(Schedulers.boundedElastic())
                 .flatMap(boot -> deliver(boot, patience, true));
     }
@@ -165,16 +181,32 @@ class BootController {
         if (pinned) {
             answer.cacheControl(CacheControl.maxAge(props.targetRedirectMaxAge()).cachePublic());
             answer.headers(h -> SurrogateKeys.tag(h, boot.app(), boot.channel()));
-        } else {
-            answer.cacheControl(CacheControl.noStore());
-            if (tuned == null && record.target().equals(boot.target().id())) {
-                warm.put(boot.warmKey(), new WarmBoots.Answer(boot.app(), boot.bundle().digest(), record.target(),
-                        record.image().url(), record.id()));
-            }
+            return answer.build();
+        }
+        answer.header(CANONICAL, boot.canonical());
+        boolean finalAnswer = tuned == null && record.target().equals(boot.target().id());
+        boolean edge = finalAnswer && boot.edgeCacheable();
+        answer.headers(h -> cacheControl(h, edge, boot.app(), boot.channel()));
+        if (finalAnswer) {
+            warm.put(boot.warmKey(), new WarmBoots.Answer(boot.app(), boot.bundle().digest(), record.target(),
+                    record.image().url(), record.id(), boot.canonical(), edge));
         }
         return answer.build();
     }
 
+
+    /**
+     * A final answer to a canonical query: edges keep it ({@code s-maxage}), browsers do not, and a release (or new
+     * payoff measurements) purges it by its surrogate keys. Everything else about a fingerprint is the device's own.
+     */
+    void cacheControl(HttpHeaders h, boolean edge, String app, String channel) {
+        if (edge) {
+            h.setCacheControl("public, max-age=0, s-maxage=" + props.bootEdgeMaxAge().toSeconds());
+            SurrogateKeys.tag(h, app, channel);
+        } else {
+            h.setCacheControl(CacheControl.noStore());
+        }
+    }
 
     private static BundleDocument supported(BundleDocument bundle, Target target) {
         if (!bundle.manifest().archs().contains(target.arch())) {

@@ -31,10 +31,12 @@ class BootFastPath implements WebFilter, Ordered {
     private static final String PATTERN = "/v1/boot/{app}/{channel}";
 
     private final WarmBoots warm;
+    private final long edgeMaxAge;
     private final ChannelService channels;
     private final TargetStats stats;
 
-    BootFastPath(WarmBoots warm, ChannelService channels, TargetStats stats) {
+    BootFastPath(WarmBoots warm, ChannelService channels, TargetStats stats, DeliveryProperties props) {
+        this.edgeMaxAge = props.bootEdgeMaxAge().toSeconds();
         this.warm = warm;
         this.channels = channels;
         this.stats = stats;
@@ -73,15 +75,21 @@ class BootFastPath implements WebFilter, Ordered {
         ServerRequestObservationContext.findCurrent(exchange.getAttributes()).ifPresent(c -> c.setPathPattern(PATTERN));
         // Read the (empty) request to its end before answering, as the controller path does: a kept-alive
         // connection must not be left with an unread request when the response completes.
-        return request.getBody().then(Mono.defer(() -> answer(exchange, answer)));
+        return request.getBody().then(Mono.defer(() -> answer(exchange, answer, channel)));
     }
 
-    private Mono<Void> answer(ServerWebExchange exchange, WarmBoots.Answer answer) {
+    private Mono<Void> answer(ServerWebExchange exchange, WarmBoots.Answer answer, String channel) {
         ServerHttpResponse response = exchange.getResponse();
         response.setStatusCode(HttpStatus.FOUND);
         HttpHeaders h = response.getHeaders();
         h.setLocation(URI.create(answer.location()));
-        h.setCacheControl(CacheControl.noStore());
+        if (answer.edge()) {
+            h.setCacheControl("public, max-age=0, s-maxage=" + edgeMaxAge);
+            SurrogateKeys.tag(h, answer.app(), channel);
+        } else {
+            h.setCacheControl(CacheControl.noStore());
+        }
+        h.set(BootController.CANONICAL, answer.canonical());
         h.set("Tailor-Target", answer.target());
         h.set("Tailor-Bundle", answer.bundle().toString());
         h.set("Tailor-Build", answer.build());

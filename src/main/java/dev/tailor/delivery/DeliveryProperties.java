@@ -20,7 +20,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("tailor.delivery")
 record DeliveryProperties(List<Edge> edges, @DefaultValue("5s") Duration purgeTimeout,
                           @DefaultValue("5s") Duration bootWait, @DefaultValue("30s") Duration maxBootWait,
-                          @DefaultValue("60s") Duration targetRedirectMaxAge) {
+                          @DefaultValue("60s") Duration targetRedirectMaxAge,
+                          @DefaultValue("300s") Duration bootEdgeMaxAge) {
 
     DeliveryProperties {
         edges = edges == null ? List.of() : List.copyOf(edges);

@@ -38,8 +38,11 @@ class EdgePurger {
     private final TargetCatalog catalog;
     private final MeterRegistry meters;
     private final HttpClient http;
+    private final dev.tailor.channel.ChannelService channels;
 
-    EdgePurger(DeliveryProperties props, TargetCatalog catalog, MeterRegistry meters) {
+    EdgePurger(DeliveryProperties props, TargetCatalog catalog, MeterRegistry meters,
+               dev.tailor.channel.ChannelService channels) {
+        this.channels = channels;
         this.props = props;
         this.catalog = catalog;
         this.meters = meters;
@@ -56,6 +59,16 @@ class EdgePurger {
         } catch (RuntimeException e) {
             log.warn("edge purge for {}/{} not started: {}", event.channel().app(), event.channel().channel(),
                     e.toString());
+        }
+    }
+
+    /** New payoff measurements may change the auto answers of every channel of the app: its edge copies go. */
+    @EventListener
+    void onMeasured(dev.tailor.payoff.PayoffMeasured event) {
+        try {
+            channels.list(event.app()).forEach(c -> purge(event.app(), c.channel()));
+        } catch (RuntimeException e) {
+            log.warn("edge purge for {} after its payoff measurement not started: {}", event.app(), e.toString());
         }
     }
 

@@ -22,8 +22,9 @@ class WarmBoots {
 
     static final String CPU_HEADER = "Tailor-CPU";
 
-    /** A given redirect: the bundle it was for, and what to answer. */
-    record Answer(String app, Digest bundle, String target, String location, String build) {
+    /** A given redirect: the bundle it was for, and what to answer (edge: cacheable at edges, a canonical query). */
+    record Answer(String app, Digest bundle, String target, String location, String build, String canonical,
+                  boolean edge) {
     }
 
     private final Cache<String, Answer> answers = Caffeine.newBuilder().maximumSize(100_000)

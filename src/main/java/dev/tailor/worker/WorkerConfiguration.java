@@ -63,6 +63,6 @@ class WorkerConfiguration {
         PayoffRunner payoff = new PayoffRunner(compiler, catalog, resolver, props.limits(), isolate, payoffProps.runs(),
                 payoffProps.runTimeout(), dataDir.path().resolve("work/probes"), clock);
         return new SandboxWorker(records, store, bundles, catalog, compiler, signer, json, props.limits(),
-                isolate, dataDir.path().resolve("work/builds"), ready, clock, payoff, reports);
+                isolate, BuildDirectories.claim(dataDir.path().resolve("work/builds")), ready, clock, payoff, reports);
     }
 }

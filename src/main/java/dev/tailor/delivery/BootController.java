@@ -77,10 +77,11 @@ class BootController {
      * What a boot is about: the channel's bundle and the target chosen for the device; {@code warmKey} names the
      * request in {@link WarmBoots} (null for target-path boots and requests with a body); {@code canonical} the
      * device's canonical fingerprint (null for target-path boots); {@code edgeCacheable} a GET whose query is
-     * exactly the canonical one, whose final answer edges may keep.
+     * exactly the canonical one, whose final answer edges may keep; {@code canonicalQuery} set when the answer is
+     * a redirect there instead.
      */
     private record Boot(String app, String channel, BundleDocument bundle, Target target, String warmKey,
-                        String canonical, boolean edgeCacheable) {
+                        String canonical, boolean edgeCacheable, String canonicalQuery) {
     }
 
     /** The one query of a canonical boot: {@code cpu=<canonical>}, then {@code &policy=<policy>} if one was named. */
@@ -103,15 +104,40 @@ class BootController {
                 .publishOn(Schedulers.boundedElastic())
                 .map(body -> {
                     BundleDocument bundle = channels.releasedBundle(app, channel);
-                    Resolution r = fingerprints.resolve(contentType, body, compact, arch, policy, app, channel,
+                    Resolution r = fingerprints.resolve(contentType, body, compact, arch, policy, null, channel,
                             bundle.digest(), Policy.BOOT_DEFAULT);
                     String canonical = fingerprints.canonical(r.profile());
-                    boolean edgeCacheable = request.getMethod() == HttpMethod.GET && body.length == 0 && cpu != null
-                            && canonicalQuery(canonical, policy).equals(request.getURI().getRawQuery());
-                    return new Boot(app, channel, supported(bundle, r.target()), r.target(), warmKey, canonical,
-                            edgeCacheable);
+                    boolean queryForm = request.getMethod() == HttpMethod.GET && body.length == 0 && cpu != null;
+                    String canonicalQuery = canonicalQuery(canonical, policy);
+                    boolean isCanonical = queryForm && canonicalQuery.equals(request.getURI().getRawQuery());
+                    supported(bundle, r.target());
+                    if (queryForm && !isCanonical && onlyCpuAndPolicy(request)) {
+                        return new Boot(app, channel, bundle, r.target(), null, canonical, true, canonicalQuery);
+                    }
+                    fingerprints.count(app, r);
+                    return new Boot(app, channel, bundle, r.target(), warmKey, canonical, isCanonical, null);
                 })
-                .flatMap(boot -> deliver(boot, patience, false));
+                .flatMap(boot -> boot.canonicalQuery() != null ? Mono.just(toCanonical(boot))
+                        : deliver(boot, patience, false));
+    }
+
+    /** A query of nothing but the fingerprint (and the policy): the form edges may keep, once canonical. */
+    private static boolean onlyCpuAndPolicy(ServerHttpRequest request) {
+        var params = request.getQueryParams();
+        return params.keySet().stream().allMatch(k -> k.equals("cpu") || k.equals("policy"))
+                && params.values().stream().allMatch(v -> v.size() == 1);
+    }
+
+    /**
+     * A non-canonical query converges on the canonical one: a redirect that edges keep like the answer it leads to
+     * (it depends on nothing but the catalog; the channel's keys purge it with the rest).
+     */
+    private ResponseEntity<Void> toCanonical(Boot boot) {
+        HttpHeaders h = new HttpHeaders();
+        h.setLocation(URI.create("/v1/boot/" + boot.app() + "/" + boot.channel() + "?" + boot.canonicalQuery()));
+        h.set(CANONICAL, boot.canonical());
+        cacheControl(h, true, boot.app(), boot.channel());
+        return new ResponseEntity<>(h, HttpStatus.TEMPORARY_REDIRECT);
     }
 
     @GetMapping("/v1/boot/{app}/{channel}/{target}")
@@ -122,7 +148,7 @@ class BootController {
         Target t = catalog.find(target).orElseThrow(() -> Problem.TARGET_UNKNOWN.because("No target '" + target + "'; GET /v1/targets lists them"));
         Duration patience = patience(wait);
         return Mono.fromCallable(() -> new Boot(app, channel, supported(channels.releasedBundle(app, channel), t), t, null,
-                        null, false))
+                        null, false, null))
                 .subscribeOn(Schedulers.boundedElastic())
                 .flatMap(boot -> deliver(boot, patience, true));
     }

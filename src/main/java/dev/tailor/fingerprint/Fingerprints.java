@@ -43,6 +43,11 @@ public class Fingerprints {
         return resolve(contentType, body, compact, arch, policy, app, null, null, Policy.DEFAULT);
     }
 
+    /** Counts an answer in the app's fleet statistics (for callers that resolved with no app). */
+    public void count(String app, Resolution r) {
+        stats.record(app, r.target().id());
+    }
+
     /** @see TargetResolver#canonical */
     public String canonical(CpuProfile cpu) {
         return resolver.canonical(cpu);

@@ -20,6 +20,8 @@
 #
 # The download resumes (HTTP Range) from <output>.tailor/<hex>.part, named by the image digest so a partial
 # file of another image is never continued. The output is replaced by a rename, so it is never half-written.
+# The first boot sends the whole cpuinfo; the service's answer names the CPU's canonical fingerprint, kept in
+# <output>.cpu, and later boots ask with GET ?cpu=<canonical>, which CDN edges answer for every device of the model.
 
 set -u
 
@@ -69,14 +71,43 @@ case $app$channel in *[!a-z0-9-]*) die 2 "app and channel are [a-z0-9-] names" ;
 
 url=${url%/}
 boot_url="$url/v1/boot/$app/$channel"
-[ -n "$policy" ] && boot_url="$boot_url?policy=$policy"
+# The canonical fingerprint the service answered last time (Tailor-CPU-Canonical): the same for every device of
+# this CPU model, so a GET with it can be answered by a CDN edge instead of the origin.
+canonical_file="$output.cpu"
+headers_file="$output.boot-headers"
 
-# 1. Ask which image this CPU gets: the answer is a redirect to its content address.
-answer=$(curl -sS --connect-timeout 10 --max-time 120 -o /dev/null -w '%{http_code} %{redirect_url}' \
-    -X POST -H 'Content-Type: text/plain' --data-binary @"$cpuinfo" "$boot_url") \
-    || die 3 "cannot reach $boot_url"
-status=${answer%% *}
-image_url=${answer#* }
+# One boot request; sets status, image_url and, from the answer's headers, canonical.
+ask() {
+    answer=$(curl -sS --connect-timeout 10 --max-time 120 -o /dev/null -D "$headers_file" \
+        -w '%{http_code} %{redirect_url}' "$@") || die 3 "cannot reach $boot_url"
+    status=${answer%% *}
+    image_url=${answer#* }
+    canonical=$(sed -n 's/^[Tt]ailor-[Cc][Pp][Uu]-[Cc]anonical:[[:space:]]*\([A-Za-z0-9@/:,._-]*\).*/\1/p' \
+        "$headers_file" | tail -n 1)
+    rm -f "$headers_file"
+}
+
+# 1. Ask which image this CPU gets: the answer is a redirect to its content address. With a canonical fingerprint
+#    learned before, a GET an edge may answer (a 307 names a newer canonical form); else the whole cpuinfo.
+status=
+known=
+[ -r "$canonical_file" ] && known=$(cat "$canonical_file" 2>/dev/null)
+case $known in ''|*[!A-Za-z0-9@/:,._-]*) known= ;; esac
+if [ -n "$known" ]; then
+    query="cpu=$known"
+    [ -n "$policy" ] && query="$query&policy=$policy"
+    ask "$boot_url?$query"
+    [ "$status" = 307 ] && ask "$image_url"
+    case $status in 302|303) ;; *) status= ;; esac
+fi
+if [ -z "$status" ]; then
+    post_url=$boot_url
+    [ -n "$policy" ] && post_url="$boot_url?policy=$policy"
+    ask -X POST -H 'Content-Type: text/plain' --data-binary @"$cpuinfo" "$post_url"
+fi
+if [ -n "$canonical" ] && [ "$canonical" != "$known" ]; then
+    printf '%s\n' "$canonical" > "$canonical_file.tmp" && mv -f "$canonical_file.tmp" "$canonical_file"
+fi
 case $status in
     301|302|303|307|308) ;;
     404) die 4 "no image for this device: $app/$channel is unknown (404)" ;;

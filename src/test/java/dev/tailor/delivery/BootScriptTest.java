@@ -53,6 +53,8 @@ class BootScriptTest extends ApiTestBase {
     Path key;
     Path cpuinfo;
     TestImages.Stored good;
+    /** What the stand-in answers a GET with the canonical fingerprint (an edge's copy, say). */
+    TestImages.Stored viaCanonical;
     TestImages.Stored tampered;
 
     record Run(int exit, String stdout, String stderr) {
@@ -72,6 +74,8 @@ class BootScriptTest extends ApiTestBase {
 
         good = TestImages.put(store, 700_000);
         sign(good, pair.getPrivate(), false);
+        viaCanonical = TestImages.put(store, 300_000);
+        sign(viaCanonical, pair.getPrivate(), false);
         tampered = TestImages.put(store, 50_000);
         sign(tampered, pair.getPrivate(), true);
 
@@ -81,11 +85,17 @@ class BootScriptTest extends ApiTestBase {
                 server {
                     listen 127.0.0.1:%d;
                     location = /v1/boot/hello/stable { return 302 %s%s; }
+                    location = /v1/boot/learn/stable {
+                        add_header Tailor-CPU-Canonical "x86_64:avx2,sse,sse2" always;
+                        if ($arg_cpu = "x86_64:avx2,sse,sse2") { return 302 %s%s; }
+                        return 302 %s%s;
+                    }
                     location = /v1/boot/tampered/stable { return 302 %s%s; }
                     location = /v1/boot/gone/stable { return 302 %s/v1/images/%s; }
                     location / { return 404; }
                 }
-                """.formatted(port, origin, good.url(), origin, tampered.url(), origin, TestImages.unknown().path()));
+                """.formatted(port, origin, good.url(), origin, viaCanonical.url(), origin, good.url(), origin, tampered.url(),
+                        origin, TestImages.unknown().path()));
     }
 
     void sign(TestImages.Stored image, PrivateKey privateKey, boolean tamper) throws Exception {
@@ -123,6 +133,22 @@ class BootScriptTest extends ApiTestBase {
         assertThat(r.stdout()).isEqualTo(good.digest().toString());
         assertThat(Files.readAllBytes(out)).isEqualTo(good.bytes());
         assertThat(dir.resolve("ok.img.tailor")).doesNotExist();
+    }
+
+    @Test
+    void theCanonicalFingerprint_isLearnedFromTheFirstAnswer_andLaterBootsAskWithIt() throws Exception {
+        Path out = dir.resolve("learn.img");
+        Run first = run(out, "learn", "stable");
+        assertThat(first.exit()).as(first.stderr()).isZero();
+        assertThat(first.stdout()).isEqualTo(good.digest().toString());
+        assertThat(Files.readString(dir.resolve("learn.img.cpu")).strip()).isEqualTo("x86_64:avx2,sse,sse2");
+
+        Run second = run(out, "learn", "stable");
+
+        assertThat(second.exit()).as(second.stderr()).isZero();
+        assertThat(second.stdout()).as("the GET with the canonical form was answered").isEqualTo(
+                viaCanonical.digest().toString());
+        assertThat(Files.readAllBytes(out)).isEqualTo(viaCanonical.bytes());
     }
 
     @Test

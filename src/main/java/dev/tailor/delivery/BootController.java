@@ -61,9 +61,12 @@ class BootController {
     private final DeliveryProperties props;
     private final WarmBoots warm;
     private final ServedImages served;
+    private final CanonicalQueries canonicalQueries;
 
     BootController(ChannelService channels, Fingerprints fingerprints, TargetCatalog catalog,
-            Builds builds, DeliveryProperties props, WarmBoots warm, ServedImages served) {
+            Builds builds, DeliveryProperties props, WarmBoots warm, ServedImages served,
+            CanonicalQueries canonicalQueries) {
+        this.canonicalQueries = canonicalQueries;
         this.warm = warm;
         this.served = served;
         this.channels = channels;
@@ -77,11 +80,11 @@ class BootController {
      * What a boot is about: the channel's bundle and the target chosen for the device; {@code warmKey} names the
      * request in {@link WarmBoots} (null for target-path boots and requests with a body); {@code canonical} the
      * device's canonical fingerprint (null for target-path boots); {@code edgeCacheable} a GET whose query is
-     * exactly the canonical one, whose final answer edges may keep; {@code canonicalQuery} set when the answer is
-     * a redirect there instead.
+     * exactly the canonical one, whose final answer edges may keep; {@code query} that canonical query, and
+     * {@code redirectToCanonical} when the answer is a redirect there instead.
      */
     private record Boot(String app, String channel, BundleDocument bundle, Target target, String warmKey,
-                        String canonical, boolean edgeCacheable, String canonicalQuery) {
+                        String canonical, boolean edgeCacheable, String query, boolean redirectToCanonical) {
     }
 
     /** The one query of a canonical boot: {@code cpu=<canonical>}, then {@code &policy=<policy>} if one was named. */
@@ -96,7 +99,10 @@ class BootController {
             @RequestHeader(name = "Tailor-CPU", required = false) String cpuHeader, ServerHttpRequest request) {
         Names.app(app);
         Names.channel(channel);
-        Duration patience = patience(wait);
+        // an edge refreshing its copy after a release waits for the new image as long as the server allows: a
+        // pending answer would not replace the stale copy
+        Duration patience = request.getHeaders().containsHeader(EdgePurger.REFRESH) ? props.maxBootWait()
+                : patience(wait);
         String contentType = request.getHeaders().getFirst(HttpHeaders.CONTENT_TYPE);
         String compact = cpu != null ? cpu : cpuHeader;
         String warmKey = WarmBoots.key(request);
@@ -112,12 +118,13 @@ class BootController {
                     boolean isCanonical = queryForm && canonicalQuery.equals(request.getURI().getRawQuery());
                     supported(bundle, r.target());
                     if (queryForm && !isCanonical && onlyCpuAndPolicy(request)) {
-                        return new Boot(app, channel, bundle, r.target(), null, canonical, true, canonicalQuery);
+                        return new Boot(app, channel, bundle, r.target(), null, canonical, true, canonicalQuery, true);
                     }
                     fingerprints.count(app, r);
-                    return new Boot(app, channel, bundle, r.target(), warmKey, canonical, isCanonical, null);
+                    return new Boot(app, channel, bundle, r.target(), warmKey, canonical, isCanonical, canonicalQuery,
+                            false);
                 })
-                .flatMap(boot -> boot.canonicalQuery() != null ? Mono.just(toCanonical(boot))
+                .flatMap(boot -> boot.redirectToCanonical() ? Mono.just(toCanonical(boot))
                         : deliver(boot, patience, false));
     }
 
@@ -134,9 +141,10 @@ class BootController {
      */
     private ResponseEntity<Void> toCanonical(Boot boot) {
         HttpHeaders h = new HttpHeaders();
-        h.setLocation(URI.create("/v1/boot/" + boot.app() + "/" + boot.channel() + "?" + boot.canonicalQuery()));
+        h.setLocation(URI.create("/v1/boot/" + boot.app() + "/" + boot.channel() + "?" + boot.query()));
         h.set(CANONICAL, boot.canonical());
         cacheControl(h, true, boot.app(), boot.channel());
+
         return new ResponseEntity<>(h, HttpStatus.TEMPORARY_REDIRECT);
     }
 
@@ -148,7 +156,7 @@ class BootController {
         Target t = catalog.find(target).orElseThrow(() -> Problem.TARGET_UNKNOWN.because("No target '" + target + "'; GET /v1/targets lists them"));
         Duration patience = patience(wait);
         return Mono.fromCallable(() -> new Boot(app, channel, supported(channels.releasedBundle(app, channel), t), t, null,
-                        null, false, null))
+                        null, false, null, false))
                 .subscribeOn(Schedulers.boundedElastic())
                 .flatMap(boot -> deliver(boot, patience, true));
     }
@@ -212,6 +220,9 @@ class BootController {
         answer.header(CANONICAL, boot.canonical());
         boolean finalAnswer = tuned == null && record.target().equals(boot.target().id());
         boolean edge = finalAnswer && boot.edgeCacheable();
+        if (edge) {
+            canonicalQueries.answered(boot.app(), boot.channel(), boot.query());
+        }
         answer.headers(h -> cacheControl(h, edge, boot.app(), boot.channel()));
         if (finalAnswer) {
             warm.put(boot.warmKey(), new WarmBoots.Answer(boot.app(), boot.bundle().digest(), record.target(),

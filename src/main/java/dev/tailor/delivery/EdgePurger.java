@@ -14,7 +14,6 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 import dev.tailor.channel.ChannelReleased;
-import dev.tailor.catalog.Target;
 import dev.tailor.catalog.TargetCatalog;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -39,10 +38,12 @@ class EdgePurger {
     private final MeterRegistry meters;
     private final HttpClient http;
     private final dev.tailor.channel.ChannelService channels;
+    private final CanonicalQueries canonicalQueries;
 
     EdgePurger(DeliveryProperties props, TargetCatalog catalog, MeterRegistry meters,
-               dev.tailor.channel.ChannelService channels) {
+               dev.tailor.channel.ChannelService channels, CanonicalQueries canonicalQueries) {
         this.channels = channels;
+        this.canonicalQueries = canonicalQueries;
         this.props = props;
         this.catalog = catalog;
         this.meters = meters;
@@ -104,18 +105,22 @@ class EdgePurger {
      * through the edge with a header its config turns into proxy_cache_bypass: the fresh answer replaces the old.
      */
     private CompletableFuture<Outcome> refreshNginx(DeliveryProperties.Edge edge, String app, String channel) {
+        List<String> paths = new ArrayList<>();
+        catalog.all().forEach(t -> paths.add("/v1/boot/" + app + "/" + channel + "/" + t.id()));
+        // and every canonical fingerprint boot this process answered edge-cacheably for the channel
+        canonicalQueries.of(app, channel).forEach(q -> paths.add("/v1/boot/" + app + "/" + channel + "?" + q));
         List<CompletableFuture<Integer>> refreshes = new ArrayList<>();
-        for (Target t : catalog.all()) {
-            HttpRequest request = HttpRequest.newBuilder(edge.resolve("/v1/boot/" + app + "/" + channel + "/" + t.id()))
+        for (String path : paths) {
+            HttpRequest request = HttpRequest.newBuilder(edge.resolve(path))
                     .header(REFRESH, "1")
-                    .timeout(props.purgeTimeout())
+                    .timeout(path.contains("?") ? props.maxBootWait().plus(props.purgeTimeout()) : props.purgeTimeout())
                     .build();
             refreshes.add(http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
                     .thenApply(HttpResponse::statusCode));
         }
         return CompletableFuture.allOf(refreshes.toArray(CompletableFuture[]::new)).thenApply(v -> {
             long failed = refreshes.stream().map(CompletableFuture::join).filter(s -> s >= 500).count();
-            return new Outcome(edge.url(), failed == 0, "refreshed " + refreshes.size() + " redirects, "
+            return new Outcome(edge.url(), failed == 0, "refreshed " + refreshes.size() + " boot answers, "
                     + failed + " failed");
         });
     }

@@ -59,4 +59,39 @@ class NginxEdgeTest extends EdgeTestBase<EdgeProcesses.Nginx> {
         assertThat(after.headers().firstValue("Location")).contains("/v1/images/sha256/" + "2".repeat(64));
         assertThat(after.headers().firstValue("X-Cache")).contains("HIT");
     }
+
+    /** A canonical fingerprint boot, as a device asks it until its answer is final. */
+    HttpResponse<byte[]> finalBoot(String path) throws Exception {
+        for (int i = 0; ; i++) {
+            HttpResponse<byte[]> r = edge(path);
+            if (r.statusCode() == 302 && r.headers().firstValue(BootController.TUNED).isEmpty()) {
+                return r;
+            }
+            assertThat(i).as("the image builds").isLessThan(300);
+            Thread.sleep(100);
+        }
+    }
+
+    @Test
+    void canonicalBoots_areKeptByNginx_andARelease_refreshesThem() throws Exception {
+        release("nginxfleet", "stable");
+        String cpu = "x86_64:cmov,cx16,cx8,fpu,fxsr,lahf_lm,mmx,popcnt,sse,sse2,sse3,sse4_1,sse4_2,ssse3";
+        String path = "/v1/boot/nginxfleet/stable?cpu=" + cpu;
+        HttpResponse<byte[]> first = finalBoot(path);
+        assertThat(first.headers().firstValue(BootController.CANONICAL)).contains(cpu);
+        HttpResponse<byte[]> again = edge(path);
+        assertThat(again.headers().firstValue("X-Cache")).contains("HIT");
+        assertThat(again.headers().firstValue("Location")).isEqualTo(first.headers().firstValue("Location"));
+        // the header form is never answered from the cache
+        assertThat(edge("/v1/boot/nginxfleet/stable?x=1", "Tailor-CPU", cpu).headers().firstValue("X-Cache"))
+                .isNotEqualTo(java.util.Optional.of("HIT"));
+
+        double before = purges(NGINX_PORT);
+        release("nginxfleet", "stable");
+        await().atMost(Duration.ofSeconds(20)).until(() -> purges(NGINX_PORT) > before);
+
+        HttpResponse<byte[]> after = finalBoot(path);
+        assertThat(after.headers().firstValue("Tailor-Bundle")).as("the refresh replaced the old answer")
+                .isNotEqualTo(first.headers().firstValue("Tailor-Bundle"));
+    }
 }

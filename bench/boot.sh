@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Boot benchmarks, each beside its peer:
-#  1. warm boot resolve: GET /v1/boot/<app>/<channel>?cpu=... answered 302 from memory, against nginx answering
+#  1. warm boot resolve: GET /v1/boot/<app>/<channel>?cpu=<canonical> answered 302 from memory, against nginx answering
 #     a static 302, with the same wrk load (goal: Tailor >= 0.4x nginx's requests/s);
 #  2. herd: HERD devices (default 500) ask at once for a never-built (bundle, target): exactly one build, all
 #     redirected to one image, p99 latency against one cold boot of another fresh bundle (goal: within 2x).
@@ -57,11 +57,15 @@ started() { curl -sf "$API/actuator/prometheus" | awk '/^tailor_builds_started_t
 # --- 1. warm boot resolve against a static 302 --------------------------------------------------------------
 release warm 1
 LOCATION=$(curl -s -o /dev/null -w '%{redirect_url}' "$API/v1/boot/warm/stable?wait=30&cpu=$V3")
+# devices ask with the canonical fingerprint the first answer names (the form edges may keep)
+CANONICAL=$(curl -s -o /dev/null -D - "$API/v1/boot/warm/stable?wait=30&cpu=$V3" \
+  | sed -n 's/^[Tt]ailor-[Cc][Pp][Uu]-[Cc]anonical: *\([^[:space:]]*\).*/\1/p')
+[ -n "$CANONICAL" ] || { echo "boot: no Tailor-CPU-Canonical in the answer" >&2; exit 1; }
 nginx_start "$WORK/nginx" "$NGINX_PORT" \
   "location /v1/boot/ { add_header Cache-Control no-store always; return 302 $LOCATION; }"
 NGINX_PID=$nginx_pid
 sleep 1
-BOOT="/v1/boot/warm/stable?cpu=$V3"
+BOOT="/v1/boot/warm/stable?cpu=$CANONICAL"
 echo "warming up (JIT)..."
 rps "$API$BOOT" 15s >/dev/null
 rps "http://127.0.0.1:$NGINX_PORT$BOOT" 2s >/dev/null

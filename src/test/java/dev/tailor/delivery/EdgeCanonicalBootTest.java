@@ -51,6 +51,14 @@ class EdgeCanonicalBootTest extends EdgeTestBase<EdgeProcesses.Varnish> {
         return models;
     }
 
+    java.security.PublicKey publicKey() throws Exception {
+        String pem = tools.jackson.databind.json.JsonMapper.builder().build().readTree(edge("/v1/keys").body()).get(0)
+                .get("publicKeyPem").asString();
+        byte[] der = java.util.Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));
+        return java.security.KeyFactory.getInstance("Ed25519").generatePublic(
+                new java.security.spec.X509EncodedKeySpec(der));
+    }
+
     static String q(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
@@ -93,6 +101,19 @@ class EdgeCanonicalBootTest extends EdgeTestBase<EdgeProcesses.Varnish> {
             bundle.put(m, header(first, "Tailor-Bundle"));
         }
         assertThat(canonical.values()).doesNotHaveDuplicates();
+        // each device verifies what it was sent, as the device client does: the bytes hash to the address and the
+        // signature is the service's key
+        java.security.PublicKey key = publicKey();
+        for (String url : new java.util.HashSet<>(image.values())) {
+            byte[] bytes = edge(url).body();
+            byte[] sig = edge(url + ".sig").body();
+            assertThat("/v1/images/sha256/" + java.util.HexFormat.of().formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(bytes))).isEqualTo(url);
+            java.security.Signature verify = java.security.Signature.getInstance("Ed25519");
+            verify.initVerify(key);
+            verify.update(bytes);
+            assertThat(verify.verify(sig)).as("the signature of " + url).isTrue();
+        }
 
         Map<String, Integer> misses = new HashMap<>();
         Map<String, Integer> redirectMisses = new HashMap<>();

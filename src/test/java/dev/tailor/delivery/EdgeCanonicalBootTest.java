@@ -152,6 +152,29 @@ class EdgeCanonicalBootTest extends EdgeTestBase<EdgeProcesses.Varnish> {
         }
     }
 
+    @org.springframework.beans.factory.annotation.Autowired
+    org.springframework.context.ApplicationEventPublisher events;
+
+    @Test
+    void newPayoffMeasurements_purgeTheAppsEdgeCopies_inEveryChannel() throws Exception {
+        release("measured", "stable");
+        release("measured", "beta");
+        String cpu = "x86_64:cmov,cx16,cx8,fpu,fxsr,lahf_lm,mmx,popcnt,sse,sse2,sse3,sse4_1,sse4_2,ssse3";
+        for (String channel : List.of("stable", "beta")) {
+            finalBoot("/v1/boot/measured/" + channel + "?cpu=" + cpu);
+            assertThat(header(edge("/v1/boot/measured/" + channel + "?cpu=" + cpu), "X-Cache")).isEqualTo("HIT");
+        }
+        double purged = purges(VARNISH_PORT);
+        // what a payoff run's end publishes on every replica: auto answers of the app may change
+        events.publishEvent(new dev.tailor.payoff.PayoffMeasured("measured",
+                new dev.tailor.store.Digest("ab".repeat(32))));
+        await().atMost(Duration.ofSeconds(10)).until(() -> purges(VARNISH_PORT) >= purged + 2);
+
+        for (String channel : List.of("stable", "beta")) {
+            assertThat(header(edge("/v1/boot/measured/" + channel + "?cpu=" + cpu), "X-Cache")).isEqualTo("MISS");
+        }
+    }
+
     @Test
     void errors_pendingAnswers_otherChannels_andOtherPolicies_areNeverServedForAnotherRequest() throws Exception {
         release("poison", "stable");

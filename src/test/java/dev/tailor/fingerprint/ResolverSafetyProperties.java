@@ -37,7 +37,9 @@ class ResolverSafetyProperties {
         assertThat(cpu.features()).containsAll(r.target().features());
         assertThat(r.target().arch()).isEqualTo(cpu.arch());
         if (r.next() != null) {
-            assertThat(r.next().missing()).doesNotContainAnyElementsOf(cpu.features());
+            // (a wasm32 host may report no feature at all, which doesNotContainAnyElementsOf refuses to compare with)
+            assertThat(java.util.Collections.disjoint(r.next().missing(), cpu.features()))
+                    .as("the next rung's missing features are ones the device lacks").isTrue();
             if (policy == Policy.LEVEL) {
                 assertThat(r.next().missing()).as("level picks the highest rung: nothing above it is free")
                         .isNotEmpty();

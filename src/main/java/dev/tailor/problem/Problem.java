@@ -90,6 +90,7 @@ public enum Problem {
     BUILD_OUTDATED("build.outdated", 409, "the build's toolchain or target changed since: request the build again"),
     BUILD_QUEUE_FULL("build.queue_full", 503, "the architecture's queue is full: retry after `Retry-After`", 5),
     BUILD_NO_WORKER("build.no_worker", 503, "no worker for the architecture has started yet", 30),
+    BUILD_TOOLCHAIN_UNAVAILABLE("build.toolchain_unavailable", 503, "this machine lacks a tool the architecture's builds need (the detail names it and how to install it)", 60),
     BUILD_DISPATCH_UNAVAILABLE("build.dispatch_unavailable", 503, "builds cannot be handed to workers right now", 5),
 
     // builds, as a failed build's record says (error.code)

@@ -123,7 +123,16 @@ public final class ImageCompiler implements AutoCloseable {
 
     /** The toolchain id of a flavor; the flavor's toolchain description is part of it. */
     public String toolchainId(Target target, Flavor flavor) {
+        toolCheck.accept(target.arch());
         return toolchainIds.computeIfAbsent(Map.entry(target, flavor), k -> computeToolchainId(target, flavor));
+    }
+
+    /** Called before anything is built for an architecture: throws when this machine lacks its tools. */
+    private volatile java.util.function.Consumer<dev.tailor.catalog.Arch> toolCheck = arch -> { };
+
+    /** @param check throws a {@code TailorException} when the architecture's tools are missing here */
+    public void checkToolsWith(java.util.function.Consumer<dev.tailor.catalog.Arch> check) {
+        this.toolCheck = check;
     }
 
     /** True when the target's architecture can be built in this flavor (wasm32 has no Linux executable). */

@@ -23,6 +23,13 @@ class ToolchainConfiguration {
         return ImageCompiler.create(Toolchains.load(), runner, dataDir.resolve("toolchains"));
     }
 
+    /** {@code /actuator/health} component {@code toolchains}: each architecture UP, or DOWN with what is missing. */
+    @Bean("toolchains")
+    org.springframework.boot.health.contributor.CompositeHealthContributor toolchainsHealth(
+            ToolchainAvailability availability) {
+        return org.springframework.boot.health.contributor.CompositeHealthContributor.fromMap(availability.indicators());
+    }
+
     @Bean
     Qemu qemu(ImageCompiler compiler, CommandRunner runner) {
         return new Qemu(compiler.toolchains(), runner);

@@ -10,7 +10,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.core.env.Environment;
-import org.springframework.stereotype.Component;
 
 import dev.tailor.catalog.Arch;
 import dev.tailor.problem.Problem;
@@ -22,7 +21,6 @@ import dev.tailor.problem.Problem;
  * endpoint's {@code toolchains} component shows each architecture; one warning at start says what is missing. An API
  * replica ({@code tailor.mode=api}) builds nothing and checks nothing.
  */
-@Component
 public class ToolchainAvailability {
 
     private static final Logger log = LoggerFactory.getLogger(ToolchainAvailability.class);

@@ -23,6 +23,11 @@ class ToolchainConfiguration {
         return ImageCompiler.create(Toolchains.load(), runner, dataDir.resolve("toolchains"));
     }
 
+    @Bean
+    ToolchainAvailability toolchainAvailability(ImageCompiler compiler, org.springframework.core.env.Environment env) {
+        return new ToolchainAvailability(compiler, env);
+    }
+
     /** {@code /actuator/health} component {@code toolchains}: each architecture UP, or DOWN with what is missing. */
     @Bean("toolchains")
     org.springframework.boot.health.contributor.CompositeHealthContributor toolchainsHealth(

@@ -29,6 +29,8 @@ import time
 import urllib.error
 import urllib.request
 
+from benchlib import log, host_cpu, table
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FINGERPRINTS = os.path.join(ROOT, "src", "test", "resources", "fingerprints")
 FLEET_DIR = "linux-x86/"
@@ -41,10 +43,6 @@ BOOT_WAIT = 120
 PAYOFF_WAIT = 900
 PAYOFF_TIMEOUT = 1800
 SETTLE_TIMEOUT = 300
-
-
-def log(msg):
-    print(msg, file=sys.stderr, flush=True)
 
 
 # ---------------------------------------------------------------------------------------------------------- fleet
@@ -378,14 +376,6 @@ def fmt_x(v):
     return f"{v:.2f}x"
 
 
-def table(head, rows, right=()):
-    widths = [max([len(head[i])] + [len(r[i]) for r in rows]) for i in range(len(head))]
-
-    def line(cells):
-        return " | ".join(c.rjust(widths[i]) if i in right else c.ljust(widths[i]) for i, c in enumerate(cells))
-    return [line(head), "-+-".join("-" * w for w in widths)] + [line(r) for r in rows]
-
-
 def payoff_lines(app, report, err, secs):
     out = [f"-- payoff of {app}" + (f" ({secs} s)" if secs is not None else "")]
     if err:
@@ -515,19 +505,6 @@ def summarise(app, policy, boots, builds, builds_err, settled, metric):
 
 
 # ---------------------------------------------------------------------------------------------------------- main
-
-
-def host_cpu():
-    first = {}
-    with open("/proc/cpuinfo") as f:
-        for line in f:
-            if not line.strip():
-                if first:
-                    break
-                continue
-            k, _, v = line.partition(":")
-            first.setdefault(k.strip(), v.strip())
-    return first
 
 
 def main():

@@ -26,6 +26,7 @@
 # the report then lists what failed; 2 on a usage error.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 if [ $# -gt 0 ]; then
   echo "usage: bench/auto-ladder.sh   (no arguments; see the environment variables in its header)" >&2
   exit 2
@@ -47,12 +48,9 @@ if curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$PORT/"; then
 fi
 WORK=$(mktemp -d /tmp/tailor-auto-ladder.XXXXXX)
 DATA=$WORK/data
-java ${BENCH_JAVA_OPTS:-} -jar "$JAR" --server.port="$PORT" --server.address=127.0.0.1 --tailor.data-dir="$DATA" \
-  --logging.level.root=WARN >"$WORK/service.log" 2>&1 &
-PID=$!
 cleanup() {
-  kill "$PID" 2>/dev/null || true
-  wait "$PID" 2>/dev/null || true
+  kill "${service_pid:-}" 2>/dev/null || true
+  wait "${service_pid:-}" 2>/dev/null || true
   if [ -n "${KEEP:-}" ]; then
     echo "auto-ladder: kept $WORK" >&2
   else
@@ -61,21 +59,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-up=
-for _ in $(seq 1 360); do
-  if ! kill -0 "$PID" 2>/dev/null; then
-    break
-  fi
-  if [ -s "$DATA/admin-token" ] && curl -sf --max-time 2 "http://127.0.0.1:$PORT/actuator/health" >/dev/null 2>&1; then
-    up=1
-    break
-  fi
-  sleep 0.5
-done
-if [ -z "$up" ]; then
-  echo "auto-ladder: the service did not start on 127.0.0.1:$PORT; the end of its log:" >&2
-  tail -n 30 "$WORK/service.log" >&2 || true
-  exit 1
-fi
+service_start auto-ladder "$JAR" "$PORT" "$DATA" "$WORK/service.log" || exit 1
 python3 bench/auto-ladder.py --port "$PORT" --token-file "$DATA/admin-token" --work "$WORK" --scale "$SCALE" \
   --out "${OUT:-bench/results}" --jar "$JAR"

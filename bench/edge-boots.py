@@ -33,6 +33,8 @@ import tarfile
 import time
 import urllib.parse
 
+from benchlib import log, host_cpu, table
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FINGERPRINTS = os.path.join(ROOT, "src", "test", "resources", "fingerprints")
 HELLO_C = os.path.join(ROOT, "examples", "hello", "src", "hello.c")
@@ -47,10 +49,6 @@ RETRY_SLEEP = 0.2
 MAX_HOPS = 5
 GOAL_PCT = 98.0
 FORMS = [("get", "canonical GET via the edge"), ("post", "POST cpuinfo via the edge [today]")]
-
-
-def log(msg):
-    print(msg, file=sys.stderr, flush=True)
 
 
 # ---------------------------------------------------------------------------------------------------------- fleet
@@ -323,14 +321,6 @@ def prometheus_purges(api):
 # ---------------------------------------------------------------------------------------------------------- report
 
 
-def table(head, rows, right=()):
-    widths = [max([len(head[i])] + [len(r[i]) for r in rows]) for i in range(len(head))]
-
-    def line(cells):
-        return " | ".join(c.rjust(widths[i]) if i in right else c.ljust(widths[i]) for i, c in enumerate(cells))
-    return [line(head), "-+-".join("-" * w for w in widths)] + [line(r) for r in rows]
-
-
 def short(s, n=56):
     if not s:
         return "-"
@@ -338,19 +328,6 @@ def short(s, n=56):
         return s
     head, _, feats = s.partition(":")
     return f"{s[:n - 18]}... ({len(feats.split(','))} features)"
-
-
-def host_cpu():
-    first = {}
-    with open("/proc/cpuinfo") as f:
-        for line in f:
-            if not line.strip():
-                if first:
-                    break
-                continue
-            k, _, v = line.partition(":")
-            first.setdefault(k.strip(), v.strip())
-    return first
 
 
 def summarise(form, label, boots, secs, stats_delta):

@@ -28,6 +28,7 @@
 # 2 on a usage error.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 if [ $# -gt 0 ]; then
   echo "usage: bench/edge-boots.sh   (no arguments; see the environment variables in its header)" >&2
   exit 2
@@ -73,13 +74,12 @@ chmod 755 "$EDGE"
 sed 's/\.port = "8080";/.port = "'"$PORT"'";/' "$VCL_SRC" >"$EDGE/tailor.vcl"
 chmod 644 "$EDGE/tailor.vcl"
 
-PID=
 EDGE_PID=
 cleanup() {
-  for p in $EDGE_PID $PID; do
+  for p in $EDGE_PID ${service_pid:-}; do
     kill "$p" 2>/dev/null || true
   done
-  for p in $EDGE_PID $PID; do
+  for p in $EDGE_PID ${service_pid:-}; do
     wait "$p" 2>/dev/null || true
   done
   if [ -n "${KEEP:-}" ]; then
@@ -91,26 +91,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-java ${BENCH_JAVA_OPTS:-} -jar "$JAR" --server.port="$PORT" --server.address=127.0.0.1 --tailor.data-dir="$DATA" \
-  "--tailor.delivery.edges[0].url=http://127.0.0.1:$EDGE_PORT" "--tailor.delivery.edges[0].type=varnish" \
-  --logging.level.root=WARN >"$WORK/service.log" 2>&1 &
-PID=$!
-up=
-for _ in $(seq 1 360); do
-  if ! kill -0 "$PID" 2>/dev/null; then
-    break
-  fi
-  if [ -s "$DATA/admin-token" ] && curl -sf --max-time 2 "http://127.0.0.1:$PORT/actuator/health" >/dev/null 2>&1; then
-    up=1
-    break
-  fi
-  sleep 0.5
-done
-if [ -z "$up" ]; then
-  echo "edge-boots: the service did not start on 127.0.0.1:$PORT; the end of its log:" >&2
-  tail -n 30 "$WORK/service.log" >&2 || true
-  exit 1
-fi
+service_start edge-boots "$JAR" "$PORT" "$DATA" "$WORK/service.log" \
+  "--tailor.delivery.edges[0].url=http://127.0.0.1:$EDGE_PORT" "--tailor.delivery.edges[0].type=varnish" || exit 1
 
 # started after the service, so its health probe finds the origin up from the first probe on
 varnishd -F -a "127.0.0.1:$EDGE_PORT" -f "$EDGE/tailor.vcl" -n "$EDGE/work" -s malloc,64m -T 127.0.0.1:0 \

@@ -26,6 +26,8 @@ import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
+from benchlib import log
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PAYOFF = os.path.join(ROOT, "examples", "payoff")
 RUN_MJS = os.path.join(ROOT, "compiler-workers", "wasm", "run.mjs")
@@ -50,10 +52,6 @@ CPUINFO_ALIASES = {"pni": "sse3", "lzcnt": "abm"}
 NOT_RUN_32BIT = "not run: this kernel cannot run 32-bit executables"
 RUN_TIMEOUT = 600
 RESULT_RE = re.compile(r"^payoff: result (.*)$")
-
-
-def log(msg):
-    print(msg, file=sys.stderr, flush=True)
 
 
 # ---------------------------------------------------------------------------------------------------------- HTTP

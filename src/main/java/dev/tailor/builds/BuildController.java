@@ -38,6 +38,7 @@ import dev.tailor.catalog.Target;
 import dev.tailor.catalog.TargetCatalog;
 import dev.tailor.toolchain.Flavor;
 import dev.tailor.problem.TailorException;
+import dev.tailor.web.Waits;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -72,7 +73,7 @@ class BuildController {
     Mono<ResponseEntity<BuildRecord>> create(@RequestBody(required = false) Mono<JsonNode> body,
             @RequestParam(defaultValue = "0") String wait, ServerHttpRequest request) {
         access.authenticate(request);
-        int waitSeconds = waitSeconds(wait);
+        int waitSeconds = Waits.seconds(wait, maxWait, "build.invalid_wait");
         return body.switchIfEmpty(Mono.error(() -> Problem.BUILD_REQUEST_REQUIRED.because("The body must name a bundle (\"bundle\" or \"app\" and \"channel\") and a target (\"target\" or \"fingerprint\")")))
                 .publishOn(Schedulers.boundedElastic())
                 .map(json -> {
@@ -95,7 +96,7 @@ class BuildController {
             ServerHttpRequest request) {
         BuildKey key = key(id);
         access.authenticate(request);
-        int waitSeconds = waitSeconds(wait);
+        int waitSeconds = Waits.seconds(wait, maxWait, "build.invalid_wait");
         return Mono.fromCallable(() -> {
             BuildRecord r = builds.find(key).orElseThrow(() -> notFound(key));
             access.require(request, Role.BUILD, r.app());
@@ -224,18 +225,6 @@ class BuildController {
             throw Problem.BUILD_INVALID_FIELD.because("\"" + field + "\" must be a string");
         }
         return n.asString();
-    }
-
-    private int waitSeconds(String wait) {
-        try {
-            int w = Integer.parseInt(wait.strip());
-            if (w < 0) {
-                throw new NumberFormatException();
-            }
-            return Math.min(w, maxWait);
-        } catch (NumberFormatException e) {
-            throw Problem.INVALID_WAIT.because("wait is a whole number of seconds").spelled("build.invalid_wait");
-        }
     }
 
     /** The build, if the caller's token may see its app. */

@@ -28,6 +28,7 @@ import dev.tailor.bundle.Names;
 import dev.tailor.channel.ChannelService;
 import dev.tailor.problem.Problem;
 import dev.tailor.store.Digest;
+import dev.tailor.web.Waits;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.JsonNode;
@@ -67,7 +68,7 @@ class PayoffController {
             @RequestParam(defaultValue = "0") String wait, ServerHttpRequest request) {
         Names.app(app);
         access.require(request, Role.BUILD, app);
-        int waitSeconds = waitSeconds(wait);
+        int waitSeconds = Waits.seconds(wait, MAX_WAIT_SECONDS, null);
         return body.switchIfEmpty(Mono.error(() -> Problem.PAYOFF_REQUEST_INVALID.because(
                         "The body names the bundle: {\"channel\": \"stable\"} or {\"bundle\": \"sha256:...\"}")))
                 .publishOn(Schedulers.boundedElastic())
@@ -154,17 +155,5 @@ class PayoffController {
             throw Problem.PAYOFF_REQUEST_INVALID.because("\"" + field + "\" must be a string");
         }
         return n.asString();
-    }
-
-    private static int waitSeconds(String wait) {
-        try {
-            int w = Integer.parseInt(wait.strip());
-            if (w < 0) {
-                throw new NumberFormatException();
-            }
-            return Math.min(w, MAX_WAIT_SECONDS);
-        } catch (NumberFormatException e) {
-            throw Problem.INVALID_WAIT.because("wait is a whole number of seconds");
-        }
     }
 }

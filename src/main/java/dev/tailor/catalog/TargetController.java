@@ -17,9 +17,11 @@ import dev.tailor.problem.TailorException;
 class TargetController {
 
     private final TargetCatalog catalog;
+    private final BootMachines machines;
 
-    TargetController(TargetCatalog catalog) {
+    TargetController(TargetCatalog catalog, BootMachines machines) {
         this.catalog = catalog;
+        this.machines = machines;
     }
 
     /** The catalog only changes with a deployment: edges may keep it briefly, never forever. */
@@ -32,7 +34,7 @@ class TargetController {
 
     @GetMapping("/v1/targets/{id}")
     ResponseEntity<TargetView.Detail> one(@PathVariable String id) {
-        return ResponseEntity.ok().cacheControl(CACHE).body(catalog.find(id).map(TargetView.Detail::of)
+        return ResponseEntity.ok().cacheControl(CACHE).body(catalog.find(id).map(t -> TargetView.Detail.of(t, machines))
                 .orElseThrow(() -> Problem.TARGET_UNKNOWN.because("no target \"" + (id.length() > 64 ? id.substring(0, 64) + "..." : id)
                         + "\"; GET /v1/targets lists them")));
     }

@@ -14,6 +14,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.tailor.bundle.Names;
 import dev.tailor.web.RequestBodies;
+import dev.tailor.catalog.BootMachines;
 import dev.tailor.catalog.TargetView;
 import dev.tailor.problem.TailorException;
 import reactor.core.publisher.Mono;
@@ -25,9 +26,11 @@ class FingerprintController {
 
     private final Fingerprints fingerprints;
     private final TargetStats stats;
+    private final BootMachines machines;
 
-    FingerprintController(Fingerprints fingerprints, TargetStats stats) {
+    FingerprintController(Fingerprints fingerprints, TargetStats stats, BootMachines machines) {
         this.fingerprints = fingerprints;
+        this.machines = machines;
         this.stats = stats;
     }
 
@@ -38,10 +41,10 @@ class FingerprintController {
     record ResolveResponse(String arch, String vendor, String model, SortedSet<String> features,
                            TargetView.Detail target, String policy, List<String> reasons, Next next, String canonical) {
 
-        static ResolveResponse of(Resolution r, String canonical) {
+        static ResolveResponse of(Resolution r, String canonical, BootMachines machines) {
             CpuProfile p = r.profile();
             return new ResolveResponse(p.arch().id(), p.vendor(), p.model(), p.features(),
-                    TargetView.Detail.of(r.target()), r.policy().id(), r.reasons(),
+                    TargetView.Detail.of(r.target(), machines), r.policy().id(), r.reasons(),
                     r.next() == null ? null : new Next(r.next().id(), r.next().missing()), canonical);
         }
     }
@@ -72,7 +75,7 @@ class FingerprintController {
                 .flatMap(body -> Mono.fromCallable(() -> {
                     Resolution r = fingerprints.resolve(contentType, body, compact, arch, policy, app, channel, null,
                             Policy.DEFAULT);
-                    return ResolveResponse.of(r, fingerprints.canonical(r.profile()));
+                    return ResolveResponse.of(r, fingerprints.canonical(r.profile()), machines);
                 }).subscribeOn(Schedulers.boundedElastic()));
     }
 

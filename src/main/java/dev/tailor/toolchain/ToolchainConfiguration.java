@@ -24,6 +24,11 @@ class ToolchainConfiguration {
     }
 
     @Bean
+    dev.tailor.catalog.BootMachines bootMachines(ImageCompiler compiler) {
+        return compiler.toolchains().bootMachines();
+    }
+
+    @Bean
     ToolchainAvailability toolchainAvailability(ImageCompiler compiler, org.springframework.core.env.Environment env) {
         return new ToolchainAvailability(compiler, env);
     }

@@ -112,6 +112,22 @@ public final class Toolchains {
         return find(arch, flavor).orElseThrow(() -> new IllegalArgumentException("no " + flavor + " toolchain for " + arch));
     }
 
+    /** How each architecture's images boot, as the catalog shows it. */
+    public dev.tailor.catalog.BootMachines bootMachines() {
+        Map<Arch, dev.tailor.catalog.BootMachines.Machine> machines = new EnumMap<>(Arch.class);
+        byArch.forEach((arch, flavors) -> {
+            Toolchain t = flavors.get(Flavor.IMAGE);
+            if (t != null && t.qemu() != null) {
+                List<String> args = t.qemu().args();
+                int m = args.indexOf("-M");
+                machines.put(arch, new dev.tailor.catalog.BootMachines.Machine(t.qemu().binary(),
+                        m >= 0 && m + 1 < args.size() ? args.get(m + 1) : null, args,
+                        t.qemu().exit().name().toLowerCase(Locale.ROOT).replace('_', '-')));
+            }
+        });
+        return dev.tailor.catalog.BootMachines.of(machines);
+    }
+
     /** Empty where the architecture has no such flavor (wasm32 has no Linux executable). */
     public Optional<Toolchain> find(Arch arch, Flavor flavor) {
         return Optional.ofNullable(byArch.getOrDefault(arch, Map.of()).get(flavor.toolchainFlavor()));

@@ -13,7 +13,8 @@ import dev.tailor.fingerprint.ProblemAdvice;
 
 class TargetControllerTest {
 
-    private final WebTestClient client = WebTestClient.bindToController(new TargetController(TargetCatalog.load()))
+    private final WebTestClient client = WebTestClient.bindToController(new TargetController(TargetCatalog.load(),
+            dev.tailor.toolchain.Toolchains.load().bootMachines()))
             .controllerAdvice(ProblemAdvice.instance()).build();
 
     @Test
@@ -39,6 +40,22 @@ class TargetControllerTest {
                 .jsonPath("$.cflags[0]").isEqualTo("-march=znver3")
                 .jsonPath("$.description").value(d -> assertThat((String) d).contains("clang 14 does not know"))
                 .jsonPath("$.parent").isEqualTo("x86_64-zen3");
+    }
+
+    @Test
+    void target_saysHowToBootItsImagesInQemu() {
+        client.get().uri("/v1/targets/x86_64-v3").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.qemu.binary").isEqualTo("qemu-system-x86_64")
+                .jsonPath("$.qemu.machine").isEqualTo("microvm")
+                .jsonPath("$.qemu.runs").isEqualTo("Haswell")
+                .jsonPath("$.qemu.faults").isEqualTo("qemu64")
+                .jsonPath("$.qemu.exit").isEqualTo("isa-debug-exit")
+                .jsonPath("$.qemu.command").value(c -> assertThat((String) c)
+                        .startsWith("qemu-system-x86_64 -M microvm ").endsWith(" -cpu Haswell -kernel <image>"));
+        client.get().uri("/v1/targets/aarch64-v8.0").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.qemu.machine").isEqualTo("virt").jsonPath("$.qemu.exit").isEqualTo("semihosting");
+        client.get().uri("/v1/targets/wasm32-mvp").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.qemu").doesNotExist();
     }
 
     @Test

@@ -12,7 +12,8 @@ class FingerprintControllerTest {
 
     private final TargetStats stats = new TargetStats();
     private final WebTestClient client = WebTestClient
-            .bindToController(new FingerprintController(new Fingerprints(Corpus.RESOLVER, stats), stats))
+            .bindToController(new FingerprintController(new Fingerprints(Corpus.RESOLVER, stats), stats,
+                    dev.tailor.toolchain.Toolchains.load().bootMachines()))
             .controllerAdvice(ProblemAdvice.instance()).build();
 
     private WebTestClient.ResponseSpec post(String uri, MediaType type, byte[] body) {

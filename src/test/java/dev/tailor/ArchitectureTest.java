@@ -55,4 +55,12 @@ class ArchitectureTest {
                         "org.springframework.web..", "dev.tailor.web..")
                 .check(CLASSES);
     }
+
+    @Test
+    void theCommandLineClient_usesOnlyTheHttpApi() {
+        noClasses().that().resideInAPackage("dev.tailor.cli..").should().dependOnClassesThat()
+                .resideOutsideOfPackages("dev.tailor.cli..", "java..", "javax..", "picocli..", "tools.jackson..",
+                        "com.fasterxml.jackson.annotation..", "org.apache.commons.compress..")
+                .check(CLASSES);
+    }
 }

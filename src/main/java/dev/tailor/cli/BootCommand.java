@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,7 +71,14 @@ final class BootCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         List<ImageSignature.Key> keys = key != null ? List.of(ImageSignature.read(key)) : ImageSignature.pinned(root.settings());
         Api api = root.api();
-        HttpResponse<InputStream> answer = api.send(bootRequest(api, FingerprintInput.of(root, cpu)));
+        FingerprintInput fingerprint = FingerprintInput.of(root, cpu);
+        String fingerprintKey = HexFormat.of().formatHex(sha256(fingerprint.text().getBytes(StandardCharsets.UTF_8)));
+        String known = fingerprint.compact() ? null : root.settings().canonical(fingerprintKey);
+        if (known != null) {
+            root.env.err().println("asking with this CPU's canonical fingerprint " + known + " (edges answer it)");
+            fingerprint = new FingerprintInput(known, null);
+        }
+        HttpResponse<InputStream> answer = api.send(bootRequest(api, fingerprint));
         for (int hops = 0; answer.statusCode() == 307 && hops < 3; hops++) {
             // a GET with a fingerprint that is not canonical is sent to the canonical URL, which edges cache
             answer.body().close();
@@ -96,8 +104,9 @@ final class BootCommand implements Callable<Integer> {
         verify(api, image, part, hex, keys);
         move(part, out);
         root.env.out().println("sha256:" + hex + "  " + target + "  " + Progress.size(Files.size(out)) + "  " + out);
-        if (canonicalHeader(answer) != null) {
-            root.env.err().println("this CPU's canonical fingerprint: " + canonicalHeader(answer));
+        String canonical = canonicalHeader(answer);
+        if (canonical != null && known == null && !fingerprint.compact()) {
+            root.settings().rememberCanonical(fingerprintKey, canonical);
         }
         return run ? QemuRun.boot(root, api, target, out, timeoutSeconds) : 0;
     }

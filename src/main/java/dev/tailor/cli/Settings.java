@@ -39,9 +39,15 @@ final class Settings {
         }
     }
 
-    record State(Map<String, String> pushed) {
+    /**
+     * @param pushed    the bundle last pushed, per app
+     * @param canonical the canonical fingerprint the service answered, per sha256 of the fingerprint sent: later boots
+     *                  ask with it (a GET that CDN edges answer for every device of the model)
+     */
+    record State(Map<String, String> pushed, Map<String, String> canonical) {
         State {
             pushed = pushed == null ? Map.of() : Map.copyOf(pushed);
+            canonical = canonical == null ? Map.of() : Map.copyOf(canonical);
         }
     }
 
@@ -64,13 +70,29 @@ final class Settings {
     }
 
     String pushed(String app) {
-        return read(dir.resolve("state.json"), State.class, new State(Map.of())).pushed().get(app);
+        return state().pushed().get(app);
     }
 
     void rememberPush(String app, String digest) {
-        Map<String, String> pushed = new TreeMap<>(read(dir.resolve("state.json"), State.class, new State(Map.of())).pushed());
+        State s = state();
+        Map<String, String> pushed = new TreeMap<>(s.pushed());
         pushed.put(app, digest);
-        write(dir.resolve("state.json"), new State(pushed));
+        write(dir.resolve("state.json"), new State(pushed, s.canonical()));
+    }
+
+    String canonical(String fingerprintSha256) {
+        return state().canonical().get(fingerprintSha256);
+    }
+
+    void rememberCanonical(String fingerprintSha256, String canonical) {
+        State s = state();
+        Map<String, String> known = new TreeMap<>(s.canonical());
+        known.put(fingerprintSha256, canonical);
+        write(dir.resolve("state.json"), new State(s.pushed(), known));
+    }
+
+    private State state() {
+        return read(dir.resolve("state.json"), State.class, new State(Map.of(), Map.of()));
     }
 
     private <T> T read(Path file, Class<T> type, T absent) {

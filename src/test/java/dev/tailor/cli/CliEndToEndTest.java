@@ -227,6 +227,17 @@ class CliEndToEndTest extends ApiTestBase {
         assertThat(boot.err()).contains("booting: qemu-system-x86_64 -M microvm").contains("-cpu qemu64");
         assertThat(image).exists();
 
+        // a /proc/cpuinfo is sent whole once; later boots ask with the canonical fingerprint the service answered
+        Path cpuinfo = Path.of("src/test/resources/fingerprints/linux-x86/linux-rhel7-broadwell");
+        Run whole = tailor("boot", "cliboot", "stable", "--cpu", cpuinfo.toString(), "--wait", "60",
+                "--output", image.toString());
+        assertThat(whole.status()).as(whole.err()).isZero();
+        assertThat(whole.err()).doesNotContain("canonical");
+        Run again = tailor("boot", "cliboot", "stable", "--cpu", cpuinfo.toString(), "--output", image.toString());
+        assertThat(again.status()).as(again.err()).isZero();
+        assertThat(again.err()).containsPattern("asking with this CPU's canonical fingerprint x86_64@GenuineIntel:\\S*avx2");
+        assertThat(digestOf(again.out())).isEqualTo(digestOf(whole.out()));
+
         // a guest that exits non-zero fails the command, saying so
         pushAndRelease(app("cliexit", 3), "cliexit");
         Run three = tailor("boot", "cliexit", "stable", "--cpu", "x86_64:sse3", "--policy", "portable", "--wait", "60",

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -22,6 +23,10 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.stereotype.Component;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import dev.tailor.limits.TokenRates;
 import dev.tailor.problem.Problem;
 import dev.tailor.store.DataDir;
 import dev.tailor.store.Digest;
@@ -38,8 +43,13 @@ public class Access {
     static final String ADMIN_TOKEN_FILE = "admin-token";
 
     private final Map<String, Caller> byHash = new HashMap<>();
+    private final TokenRates rates;
+    /** Requests already counted against their token's rate: a controller may authenticate one request twice. */
+    private final Cache<String, Boolean> counted = Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(5))
+            .maximumSize(100_000).build();
 
-    public Access(AuthProperties props, DataDir dataDir) {
+    public Access(AuthProperties props, DataDir dataDir, TokenRates rates) {
+        this.rates = rates;
         for (AuthProperties.Token t : props.tokens()) {
             if (t.sha256() == null || Digest.ofHex(t.sha256().toLowerCase(Locale.ROOT)).isEmpty()) {
                 throw new IllegalArgumentException("tailor.auth.tokens: token '" + t.name()
@@ -66,6 +76,16 @@ public class Access {
         return caller;
     }
 
+    /**
+     * A caller with the build role for the app, starting a build, a retry or a payoff run: counted against the
+     * token's {@code tailor.limits.builds-per-minute}.
+     */
+    public Caller startBuild(ServerHttpRequest request, String app) {
+        Caller caller = require(request, Role.BUILD, app);
+        rates.buildStarted(caller.name());
+        return caller;
+    }
+
     /** Any valid token that may act on the app (null: any app), whatever its roles: for management reads. */
     public Caller requireApp(ServerHttpRequest request, String app) {
         Caller caller = authenticate(request);
@@ -86,6 +106,9 @@ public class Access {
         Caller caller = byHash.get(hash(header.substring(7).trim()));
         if (caller == null) {
             throw Problem.AUTH_INVALID_TOKEN.because("The token is not valid");
+        }
+        if (counted.asMap().putIfAbsent(request.getId(), Boolean.TRUE) == null) {
+            rates.call(caller.name());
         }
         return caller;
     }

@@ -26,7 +26,6 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.tailor.problem.Problem;
 import dev.tailor.auth.Access;
 import dev.tailor.auth.Caller;
-import dev.tailor.auth.Role;
 import dev.tailor.bundle.BundleDocument;
 import dev.tailor.bundle.BundleService;
 import dev.tailor.bundle.Names;
@@ -81,7 +80,7 @@ class BuildController {
                         throw Problem.BUILD_REQUEST_REQUIRED.because("The body must be a JSON object");
                     }
                     BundleDocument bundle = bundle(json);
-                    access.require(request, Role.BUILD, bundle.app());
+                    access.startBuild(request, bundle.app());
                     Target target = target(json, bundle);
                     Flavor flavor = flavor(json);
                     return Map.entry(builds.key(bundle.digest(), target, flavor),
@@ -99,7 +98,7 @@ class BuildController {
         int waitSeconds = Waits.seconds(wait, maxWait, "build.invalid_wait");
         return Mono.fromCallable(() -> {
             BuildRecord r = builds.find(key).orElseThrow(() -> notFound(key));
-            access.require(request, Role.BUILD, r.app());
+            access.startBuild(request, r.app());
             return builds.retry(key, Priority.API);
         }).subscribeOn(Schedulers.boundedElastic())
                 .onErrorMap(BuildQueueFullException.class, BuildController::queueFull)

@@ -1,5 +1,6 @@
 package dev.tailor.delivery;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
@@ -20,6 +21,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.tailor.web.RequestBodies;
+import dev.tailor.limits.WaitingBoots;
 import dev.tailor.problem.Problem;
 import dev.tailor.builds.BuildQueueFullException;
 import dev.tailor.builds.BuildRecord;
@@ -63,10 +65,13 @@ class BootController {
     private final ServedImages served;
     private final CanonicalQueries canonicalQueries;
 
+    private final WaitingBoots waiting;
+
     BootController(ChannelService channels, Fingerprints fingerprints, TargetCatalog catalog,
             Builds builds, DeliveryProperties props, WarmBoots warm, ServedImages served,
-            CanonicalQueries canonicalQueries) {
+            CanonicalQueries canonicalQueries, WaitingBoots waiting) {
         this.canonicalQueries = canonicalQueries;
+        this.waiting = waiting;
         this.warm = warm;
         this.served = served;
         this.channels = channels;
@@ -125,7 +130,7 @@ class BootController {
                             false);
                 })
                 .flatMap(boot -> boot.redirectToCanonical() ? Mono.just(toCanonical(boot))
-                        : deliver(boot, patience, false));
+                        : deliver(boot, patience, false, client(request)));
     }
 
     /** A query of nothing but the fingerprint (and the policy): the form edges may keep, once canonical. */
@@ -150,7 +155,7 @@ class BootController {
 
     @GetMapping("/v1/boot/{app}/{channel}/{target}")
     Mono<ResponseEntity<Void>> bootTarget(@PathVariable String app, @PathVariable String channel,
-            @PathVariable String target, @RequestParam(required = false) Double wait) {
+            @PathVariable String target, @RequestParam(required = false) Double wait, ServerHttpRequest request) {
         Names.app(app);
         Names.channel(channel);
         Target t = catalog.find(target).orElseThrow(() -> Problem.TARGET_UNKNOWN.because("No target '" + target + "'; GET /v1/targets lists them"));
@@ -158,16 +163,31 @@ class BootController {
         return Mono.fromCallable(() -> new Boot(app, channel, supported(channels.releasedBundle(app, channel), t), t, null,
                         null, false, null, false))
                 .subscribeOn(Schedulers.boundedElastic())
-                .flatMap(boot -> deliver(boot, patience, true));
+                .flatMap(boot -> deliver(boot, patience, true, client(request)));
     }
 
-    private Mono<ResponseEntity<Void>> deliver(Boot boot, Duration patience, boolean pinned) {
+    /** The address a boot comes from, for the limit on boots waiting at once. */
+    private static String client(ServerHttpRequest request) {
+        InetSocketAddress remote = request.getRemoteAddress();
+        return remote == null || remote.getAddress() == null ? "unknown" : remote.getAddress().getHostAddress();
+    }
+
+    private Mono<ResponseEntity<Void>> deliver(Boot boot, Duration patience, boolean pinned, String client) {
         Optional<BuildRecord> ready = builds.succeeded(boot.bundle().digest(), boot.target());
         if (ready.isPresent()) {
             return Mono.just(redirect(boot, ready.get(), pinned, null));
         }
+        boolean waits = !patience.isZero() && !patience.isNegative();
+        if (waits) {
+            waiting.enter(client);
+        }
         return Mono.fromFuture(() -> builds.submit(boot.bundle().digest(), boot.target(), Priority.BOOT), true)
                 .timeout(patience)
+                .doFinally(signal -> {
+                    if (waits) {
+                        waiting.leave(client);
+                    }
+                })
                 .map(record -> record.status() == BuildRecord.Status.SUCCEEDED
                         ? redirect(boot, record, pinned, null)
                         : fallback(boot, pinned, "failed"))

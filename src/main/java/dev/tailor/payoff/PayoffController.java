@@ -19,7 +19,6 @@ import org.springframework.web.bind.annotation.RestController;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.tailor.auth.Access;
-import dev.tailor.auth.Role;
 import dev.tailor.builds.BuildQueueFullException;
 import dev.tailor.builds.Priority;
 import dev.tailor.bundle.BundleDocument;
@@ -67,7 +66,7 @@ class PayoffController {
     Mono<ResponseEntity<Report>> run(@PathVariable String app, @RequestBody(required = false) Mono<JsonNode> body,
             @RequestParam(defaultValue = "0") String wait, ServerHttpRequest request) {
         Names.app(app);
-        access.require(request, Role.BUILD, app);
+        access.startBuild(request, app);
         int waitSeconds = Waits.seconds(wait, MAX_WAIT_SECONDS, null);
         return body.switchIfEmpty(Mono.error(() -> Problem.PAYOFF_REQUEST_INVALID.because(
                         "The body names the bundle: {\"channel\": \"stable\"} or {\"bundle\": \"sha256:...\"}")))

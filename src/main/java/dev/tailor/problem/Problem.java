@@ -22,6 +22,8 @@ public enum Problem {
     HTTP_NOT_ACCEPTABLE("http.not_acceptable", 406, "the endpoint cannot answer in a type the Accept header allows"),
     HTTP_UNSUPPORTED_MEDIA_TYPE("http.unsupported_media_type", 415, "the endpoint does not take this Content-Type"),
     HTTP_OTHER("http.<status>", 400, "another status the framework answered with, for example http.409"),
+    RATE_LIMITED("request.rate_limited", 429, "this token made more calls (or started more builds) in the last minute "
+            + "than `tailor.limits.*-per-minute` allow: retry after `Retry-After`", 1),
     INTERNAL("internal", 500, "the server failed unexpectedly; the failure is logged, nothing about it is revealed"),
 
     // tokens
@@ -33,6 +35,8 @@ public enum Problem {
     // apps, bundles and manifests
     APP_INVALID_NAME("app.invalid_name", 400, "an app name is `[a-z0-9][a-z0-9-]{0,62}`"),
     APP_NOT_FOUND("app.not_found", 404, "there is no such app"),
+    APP_QUOTA_EXCEEDED("app.quota_exceeded", 409, "the app holds as many bundles or bytes as `tailor.limits.app-bundles` / "
+            + "`app-bytes` allow: release or let the collector delete old bundles first"),
     DIGEST_INVALID("digest.invalid", 400, "a digest is written `sha256:<64 lowercase hex digits>`"),
     BUNDLE_NOT_FOUND("bundle.not_found", 404, "there is no bundle with this digest"),
     BUNDLE_EMPTY("bundle.empty", 400, "the upload has no body, or the archive no files"),
@@ -118,6 +122,8 @@ public enum Problem {
     BOOT_ARCH_UNSUPPORTED("boot.arch_unsupported", 404, "the channel's bundle is not built for the device's architecture"),
     BOOT_BUILDING("boot.building", 503, "the image is still building and nothing else is ready: retry", 2),
     BOOT_QUEUE_FULL("boot.queue_full", 503, "the architecture's queue is full: retry", 2),
+    BOOT_TOO_MANY_WAITING("boot.too_many_waiting", 429, "this client already has `tailor.limits.waiting-boots-per-client` "
+            + "boots waiting for builds: retry without `wait`, or later", 2),
     BOOT_BUILD_FAILED("boot.build_failed", 502, "the channel's bundle does not build for this target"),
     IMAGE_NOT_FOUND("image.not_found", 404, "there is no image with this digest"),
     SIGNATURE_NOT_FOUND("signature.not_found", 404, "there is no signature for this digest"),

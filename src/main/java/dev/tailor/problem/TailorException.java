@@ -14,6 +14,7 @@ public class TailorException extends RuntimeException {
     private final String detail;
     private final String spelling;
     private final Map<String, Object> properties;
+    private final int retryAfterSeconds;
 
     public TailorException(Problem problem, String detail) {
         this(problem, detail, null, Map.of(), null);
@@ -24,17 +25,18 @@ public class TailorException extends RuntimeException {
      * reads {@code logMessage} and the cause.
      */
     protected TailorException(Problem problem, String detail, String logMessage, Throwable cause) {
-        this(problem, detail, null, Map.of(), logMessage, cause);
+        this(problem, detail, null, Map.of(), logMessage, cause, problem.retryAfterSeconds());
     }
 
     private TailorException(Problem problem, String detail, String spelling, Map<String, Object> properties,
                             Throwable cause) {
-        this(problem, detail, spelling, properties, problem.code() + ": " + detail, cause);
+        this(problem, detail, spelling, properties, problem.code() + ": " + detail, cause, problem.retryAfterSeconds());
     }
 
     private TailorException(Problem problem, String detail, String spelling, Map<String, Object> properties,
-                            String message, Throwable cause) {
+                            String message, Throwable cause, int retryAfterSeconds) {
         super(message, cause);
+        this.retryAfterSeconds = retryAfterSeconds;
         this.problem = Objects.requireNonNull(problem, "problem");
         this.detail = Objects.requireNonNull(detail, "detail");
         this.spelling = spelling;
@@ -62,7 +64,17 @@ public class TailorException extends RuntimeException {
     public TailorException with(String name, Object value) {
         Map<String, Object> more = new LinkedHashMap<>(properties);
         more.put(name, value);
-        return new TailorException(problem, detail, spelling, more, getMessage(), getCause());
+        return new TailorException(problem, detail, spelling, more, getMessage(), getCause(), retryAfterSeconds);
+    }
+
+    /** Seconds before a retry can succeed ({@code Retry-After}): the catalogue's, unless this occurrence knows better. */
+    public int retryAfterSeconds() {
+        return retryAfterSeconds;
+    }
+
+    /** For a problem whose wait is known exactly, such as a rate limit's next free slot. */
+    public TailorException retryAfter(int seconds) {
+        return new TailorException(problem, detail, spelling, properties, getMessage(), getCause(), Math.max(1, seconds));
     }
 
     /** Answers with an earlier spelling of the code, which clients of one endpoint may match on. */
@@ -70,6 +82,6 @@ public class TailorException extends RuntimeException {
         if (!problem.earlierSpellings().contains(earlier)) {
             throw new IllegalArgumentException(earlier + " is not an earlier spelling of " + problem.code());
         }
-        return new TailorException(problem, detail, earlier, properties, getMessage(), getCause());
+        return new TailorException(problem, detail, earlier, properties, getMessage(), getCause(), retryAfterSeconds);
     }
 }

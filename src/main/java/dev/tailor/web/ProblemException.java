@@ -27,8 +27,8 @@ public class ProblemException extends ErrorResponseException {
     public ProblemException(TailorException e) {
         super(HttpStatus.valueOf(e.problem().status()), document(e), e.getCause());
         this.code = e.code();
-        if (e.problem().retryAfterSeconds() > 0) {
-            getHeaders().set(HttpHeaders.RETRY_AFTER, String.valueOf(e.problem().retryAfterSeconds()));
+        if (e.retryAfterSeconds() > 0) {
+            getHeaders().set(HttpHeaders.RETRY_AFTER, String.valueOf(e.retryAfterSeconds()));
         }
         if (e.problem().status() == 401) {
             getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"tailor\"");

@@ -75,7 +75,7 @@ async function signIn(token) {
   $('signout').hidden = false;
   say('Signed in');
   loadBuilds().catch((e) => say('Builds: ' + e.message));
-  loadFleet().catch((e) => say('Fleet: ' + e.message));
+  loadFleet(false).catch((e) => say('Fleet: ' + e.message));
   return true;
 }
 
@@ -443,7 +443,7 @@ function draw(id, config) {
     options: Object.assign({responsive: true, maintainAspectRatio: false, animation: false}, config.options)}));
 }
 
-async function loadFleet() {
+async function loadFleet(announce) {
   const app = $('fleet-app').value;
   if (!app) return;
   const channel = $('fleet-channel').value;
@@ -461,7 +461,7 @@ async function loadFleet() {
       {label: 'edge purges', data: timeline.points.map((p) => p.edgePurges), borderColor: COLOURS[1], backgroundColor: COLOURS[1], stepped: true}]},
   options: {scales: {y: {beginAtZero: true, ticks: {precision: 0}}}}});
   await loadPayoff(base, channel);
-  say('Fleet of ' + app + (channel ? ' (' + channel + ')' : '') + ' shown');
+  if (announce) say('Fleet of ' + app + (channel ? ' (' + channel + ')' : '') + ' shown');
 }
 
 async function loadPayoff(base, channel) {
@@ -492,7 +492,7 @@ async function loadPayoff(base, channel) {
 $('fleet-app').addEventListener('change', fillChannelChoices);
 $('fleet-form').addEventListener('submit', (ev) => {
   ev.preventDefault();
-  loadFleet().catch((e) => say('Fleet: ' + e.message));
+  loadFleet(true).catch((e) => say('Fleet: ' + e.message));
 });
 
 // ---- catalog: ladders and the resolver ----------------------------------------------------------------------------

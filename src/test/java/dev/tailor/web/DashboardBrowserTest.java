@@ -192,14 +192,13 @@ class DashboardBrowserTest extends ApiTestBase {
         driver.findElement(By.id("build-app")).sendKeys("dash-build");
         new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("build-target"))).selectByVisibleText("x86_64-v2");
         driver.findElement(By.id("build-start")).click();
-        WebElement status = waitFor(By.id("build-status"));
+        waitFor(By.id("build-status"));
         new WebDriverWait(driver, WAIT).until(d -> d.findElement(By.id("build-status")).getText().equals("succeeded"));
         String log = driver.findElement(By.id("build-log")).getText();
         assertThat(log.lines().count()).as(log).isGreaterThan(0);
         String mode = driver.findElement(By.id("build-log-mode")).getText();
         assertThat(mode).matches("\\((streamed live, ended: succeeded|complete)\\)");
         System.out.println("DashboardBrowserTest: the build's log was " + mode + "; " + log.lines().count() + " lines");
-        assertThat(status.isDisplayed()).isTrue();
         screenshot("build-log", By.id("builds"));
     }
 

@@ -150,6 +150,23 @@ class DashboardBrowserTest extends ApiTestBase {
     }
 
     @Test
+    void aBundleDroppedOnThePage_isUploaded() {
+        signIn(adminToken);
+        driver.findElement(By.id("upload-app")).sendKeys("dash-dropped");
+        // what a drag from the desktop delivers: a drop event whose DataTransfer holds the file
+        js("const bytes = Uint8Array.from(atob(arguments[0]), c => c.charCodeAt(0));"
+                + "const data = new DataTransfer(); data.items.add(new File([bytes], 'dropped.zip'));"
+                + "const zone = document.getElementById('dropzone');"
+                + "zone.dispatchEvent(new DragEvent('dragover', {dataTransfer: data, bubbles: true, cancelable: true}));"
+                + "zone.dispatchEvent(new DragEvent('drop', {dataTransfer: data, bubbles: true, cancelable: true}));",
+                java.util.Base64.getEncoder().encodeToString(hello("dash-dropped").zip()));
+        String digest = waitFor(By.id("uploaded-digest")).getText();
+        assertThat(digest).startsWith("sha256:");
+        waitFor(By.cssSelector("article[data-app='dash-dropped']"));
+        assertThat(driver.findElement(By.id("dropzone")).getText()).contains("dropped.zip");
+    }
+
+    @Test
     void refusedUploads_showTheProblemsDetail_andEachManifestError() throws IOException {
         signIn(adminToken);
         uploadThroughPage("dash-refused", write("traversal.tar.gz",

@@ -176,9 +176,11 @@ async function upload(file) {
     $('build-app').value = doc.app;
     say('Uploaded ' + file.name + ' as ' + doc.digest);
     await loadApps();
+    return true;
   } catch (e) {
     showProblem($('upload-error'), e);
     say('Upload refused: ' + e.message);
+    return false;
   }
 }
 
@@ -202,7 +204,9 @@ dropzone.addEventListener('drop', (ev) => {
   droppedFile = file;
   $('upload-file').value = '';
   dropzone.textContent = file.name + ' dropped: uploading.';
-  upload(file);
+  upload(file).then((ok) => {
+    dropzone.textContent = file.name + (ok ? ' uploaded' : ' was not uploaded (see below)') + '. Drop another here.';
+  });
 });
 
 $('release').addEventListener('submit', async (ev) => {

@@ -6,6 +6,7 @@
 #   nginx                     the nginx edge (cdn-config/nginx), the device-client tests and the bench yardstick
 #   wrk, hyperfine            load generators for bench/
 #   chromium, chromium-driver the headless browser and its WebDriver that DashboardBrowserTest drives
+#   fonts-liberation          a font for it (chromium only recommends one), so its screenshots have legible text
 # S3Proxy needs nothing here: Maven fetches its jar. Safe to run again: it installs nothing that is present.
 set -eu
 
@@ -27,6 +28,7 @@ need wrk wrk
 need hyperfine hyperfine
 need chromium /usr/bin/chromium
 need chromium-driver /usr/bin/chromedriver
+installed fonts-liberation || missing="$missing fonts-liberation"
 
 if [ -z "$missing" ]; then
     echo "install-test-services: everything is installed"

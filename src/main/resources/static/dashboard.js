@@ -242,7 +242,7 @@ async function loadBuilds() {
     ['started', (b) => when(b.startedAt)],
     ['finished', (b) => when(b.finishedAt)],
     ['ms', (b) => esc(b.durationMs)],
-    ['', (b) => '<button type="button" class="secondary" data-build="' + esc(b.id) + '" aria-label="Show build ' +
+    ['details', (b) => '<button type="button" class="secondary" data-build="' + esc(b.id) + '" aria-label="Show build ' +
         esc(b.app) + ' ' + esc(b.target) + ' ' + esc(b.id.slice(0, 8)) + '">Show</button>']]);
 }
 

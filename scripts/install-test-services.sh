@@ -5,6 +5,8 @@
 #   varnish, varnish-modules  the Varnish edge and its xkey vmod (cdn-config/varnish)
 #   nginx                     the nginx edge (cdn-config/nginx), the device-client tests and the bench yardstick
 #   wrk, hyperfine            load generators for bench/
+#   chromium, chromium-driver the headless browser and its WebDriver that DashboardBrowserTest drives
+#   fonts-liberation          a font for it (chromium only recommends one), so its screenshots have legible text
 # S3Proxy needs nothing here: Maven fetches its jar. Safe to run again: it installs nothing that is present.
 set -eu
 
@@ -24,6 +26,9 @@ installed varnish-modules || missing="$missing varnish-modules"
 need nginx nginx
 need wrk wrk
 need hyperfine hyperfine
+need chromium /usr/bin/chromium
+need chromium-driver /usr/bin/chromedriver
+installed fonts-liberation || missing="$missing fonts-liberation"
 
 if [ -z "$missing" ]; then
     echo "install-test-services: everything is installed"

@@ -64,12 +64,14 @@ class BootController {
     private final WarmBoots warm;
     private final ServedImages served;
     private final CanonicalQueries canonicalQueries;
+    private final DeliveryTimeline timeline;
 
     private final WaitingBoots waiting;
 
     BootController(ChannelService channels, Fingerprints fingerprints, TargetCatalog catalog,
             Builds builds, DeliveryProperties props, WarmBoots warm, ServedImages served,
-            CanonicalQueries canonicalQueries, WaitingBoots waiting) {
+            CanonicalQueries canonicalQueries, WaitingBoots waiting, DeliveryTimeline timeline) {
+        this.timeline = timeline;
         this.canonicalQueries = canonicalQueries;
         this.waiting = waiting;
         this.warm = warm;
@@ -149,7 +151,7 @@ class BootController {
         h.setLocation(URI.create("/v1/boot/" + boot.app() + "/" + boot.channel() + "?" + boot.query()));
         h.set(CANONICAL, boot.canonical());
         cacheControl(h, true, boot.app(), boot.channel());
-
+        timeline.bootAnswered(boot.app());
         return new ResponseEntity<>(h, HttpStatus.TEMPORARY_REDIRECT);
     }
 
@@ -224,6 +226,8 @@ class BootController {
 
     private ResponseEntity<Void> redirect(Boot boot, BuildRecord record, boolean pinned, String tuned) {
         served.served(boot.app(), record.image().url());
+        timeline.bootAnswered(boot.app());
+        timeline.imageServed(boot.app());
         ResponseEntity.BodyBuilder answer = ResponseEntity.status(HttpStatus.FOUND)
                 .location(URI.create(record.image().url()))
                 .header("Tailor-Target", record.target())

@@ -34,8 +34,11 @@ class BootFastPath implements WebFilter, Ordered {
     private final long edgeMaxAge;
     private final ChannelService channels;
     private final TargetStats stats;
+    private final DeliveryTimeline timeline;
 
-    BootFastPath(WarmBoots warm, ChannelService channels, TargetStats stats, DeliveryProperties props) {
+    BootFastPath(WarmBoots warm, ChannelService channels, TargetStats stats, DeliveryProperties props,
+            DeliveryTimeline timeline) {
+        this.timeline = timeline;
         this.edgeMaxAge = props.bootEdgeMaxAge().toSeconds();
         this.warm = warm;
         this.channels = channels;
@@ -72,6 +75,8 @@ class BootFastPath implements WebFilter, Ordered {
             return chain.filter(exchange);
         }
         stats.record(answer.app(), answer.target());
+        timeline.bootAnswered(answer.app());
+        timeline.imageServed(answer.app());
         ServerRequestObservationContext.findCurrent(exchange.getAttributes()).ifPresent(c -> c.setPathPattern(PATTERN));
         // Read the (empty) request to its end before answering, as the controller path does: a kept-alive
         // connection must not be left with an unread request when the response completes.

@@ -39,9 +39,12 @@ class EdgePurger {
     private final HttpClient http;
     private final dev.tailor.channel.ChannelService channels;
     private final CanonicalQueries canonicalQueries;
+    private final DeliveryTimeline timeline;
 
     EdgePurger(DeliveryProperties props, TargetCatalog catalog, MeterRegistry meters,
-               dev.tailor.channel.ChannelService channels, CanonicalQueries canonicalQueries) {
+               dev.tailor.channel.ChannelService channels, CanonicalQueries canonicalQueries,
+               DeliveryTimeline timeline) {
+        this.timeline = timeline;
         this.channels = channels;
         this.canonicalQueries = canonicalQueries;
         this.props = props;
@@ -128,6 +131,7 @@ class EdgePurger {
     private void record(DeliveryProperties.Edge edge, Outcome o, String app, String channel) {
         meters.counter("tailor.edge.purges", "edge", edge.url().toString(), "outcome", o.ok() ? "ok" : "failed")
                 .increment();
+        timeline.edgePurged(app);
         if (o.ok()) {
             log.info("purged {}/{} at {}: {}", app, channel, edge.url(), o.detail());
         } else {

@@ -17,6 +17,11 @@ import org.springframework.stereotype.Service;
 
 import dev.tailor.store.BlobInfo;
 import dev.tailor.store.DataDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.util.unit.DataSize;
+
+import dev.tailor.limits.LimitsProperties;
+import dev.tailor.problem.Problem;
 import dev.tailor.store.Digest;
 import dev.tailor.store.Directories;
 import dev.tailor.store.Documents;
@@ -37,8 +42,18 @@ public class BundleService {
     private final BundleNormalizer normalizer;
     private final Path work;
     private final Clock clock;
+    private final int maxBundlesPerApp;
+    private final long maxBytesPerApp;
 
+    /** Without quotas per app (tests of other stages). */
     public BundleService(Documents documents, BundleLimits limits, DataDir dataDir, Clock clock) {
+        this(documents, limits, dataDir, clock, new LimitsProperties(0, 0, 0, DataSize.ofBytes(Long.MAX_VALUE), 1));
+    }
+
+    @Autowired
+    public BundleService(Documents documents, BundleLimits limits, DataDir dataDir, Clock clock, LimitsProperties quotas) {
+        this.maxBundlesPerApp = quotas.appBundles();
+        this.maxBytesPerApp = quotas.appBytes().toBytes();
         this.clock = clock;
         this.documents = documents;
         this.normalizer = new BundleNormalizer(limits);
@@ -57,6 +72,9 @@ public class BundleService {
         Path dir = work.resolve(UUID.randomUUID().toString());
         try {
             BundleNormalizer.Normalized n = normalizer.normalize(upload, format, app, dir);
+            if (documents.store().head(Layout.appBundle(app, n.digest())).isEmpty()) {
+                checkQuota(app, n.size());
+            }
             documents.store().putIfAbsent(Layout.bundleArchive(n.digest()), n.tar());
             BundleDocument fresh = new BundleDocument(app, n.digest(), n.size(), n.files().size(), n.manifest(),
                     clock.instant());
@@ -70,6 +88,25 @@ public class BundleService {
             throw new UncheckedIOException(e);
         } finally {
             Directories.delete(dir);
+        }
+    }
+
+    /**
+     * A new bundle must fit the app's quota ({@code tailor.limits.app-bundles}, {@code app-bytes}); a bundle the app
+     * holds already always does. Checked per upload, so two racing uploads may both pass at the edge.
+     */
+    private void checkQuota(String app, long size) {
+        List<BundleDocument> held = list(app);
+        long bytes = held.stream().mapToLong(BundleDocument::size).sum();
+        if (maxBundlesPerApp > 0 && held.size() >= maxBundlesPerApp) {
+            throw Problem.APP_QUOTA_EXCEEDED.because("App '" + app + "' holds " + held.size() + " bundles, as many as "
+                    + "tailor.limits.app-bundles allows; the collector (POST /v1/admin/gc) deletes unreleased ones")
+                    .with("bundles", held.size()).with("bytes", bytes);
+        }
+        if (bytes + size > maxBytesPerApp) {
+            throw Problem.APP_QUOTA_EXCEEDED.because("App '" + app + "' holds " + bytes + " bytes of bundles; this one ("
+                    + size + " bytes) would pass tailor.limits.app-bytes (" + maxBytesPerApp + "); the collector "
+                    + "(POST /v1/admin/gc) deletes unreleased ones").with("bundles", held.size()).with("bytes", bytes);
         }
     }
 

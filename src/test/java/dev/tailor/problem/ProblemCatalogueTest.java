@@ -29,8 +29,9 @@ class ProblemCatalogueTest {
             assertThat(seen.add(p.code())).as("duplicate " + p.code()).isTrue();
             p.earlierSpellings().forEach(e -> assertThat(seen.add(e)).as("duplicate " + e).isTrue());
             assertThat(p.code()).matches("[a-z]+\\.([a-z_]+|<status>)|internal");
-            assertThat(p.status()).isIn(0, 400, 401, 403, 404, 405, 406, 409, 413, 415, 416, 422, 500, 502, 503);
-            assertThat(p.retryAfterSeconds() > 0).as(p.code() + " has Retry-After only when 503").isEqualTo(p.status() == 503);
+            assertThat(p.status()).isIn(0, 400, 401, 403, 404, 405, 406, 409, 413, 415, 416, 422, 429, 500, 502, 503, 507);
+            assertThat(p.retryAfterSeconds() > 0).as(p.code() + " has Retry-After only when 503 or 429")
+                    .isEqualTo(p.status() == 503 || p.status() == 429);
         }
     }
 

@@ -18,6 +18,7 @@ import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -48,8 +49,11 @@ public class Access {
     private final Cache<String, Boolean> counted = Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(5))
             .maximumSize(100_000).build();
 
-    public Access(AuthProperties props, DataDir dataDir, TokenRates rates) {
+    private final ApplicationEventPublisher events;
+
+    public Access(AuthProperties props, DataDir dataDir, TokenRates rates, ApplicationEventPublisher events) {
         this.rates = rates;
+        this.events = events;
         for (AuthProperties.Token t : props.tokens()) {
             if (t.sha256() == null || Digest.ofHex(t.sha256().toLowerCase(Locale.ROOT)).isEmpty()) {
                 throw new IllegalArgumentException("tailor.auth.tokens: token '" + t.name()
@@ -66,12 +70,14 @@ public class Access {
 
     /** The caller, if the request carries a valid token with the role for the app; otherwise a 401 or 403. */
     public Caller require(ServerHttpRequest request, Role role, String app) {
-        Caller caller = authenticate(request);
+        Caller caller = authenticate(request, app);
         if (!caller.hasRole(role)) {
-            throw Problem.AUTH_FORBIDDEN_ROLE.because("This token lacks the '" + role.name().toLowerCase(Locale.ROOT) + "' role");
+            throw refused(request, app, caller, Problem.AUTH_FORBIDDEN_ROLE.because("This token lacks the '"
+                    + role.name().toLowerCase(Locale.ROOT) + "' role"));
         }
         if (app != null && !caller.mayTouch(app)) {
-            throw Problem.AUTH_FORBIDDEN_APP.because("This token may not act on the app '" + app + "'");
+            throw refused(request, app, caller, Problem.AUTH_FORBIDDEN_APP.because("This token may not act on the app '"
+                    + app + "'"));
         }
         return caller;
     }
@@ -88,29 +94,47 @@ public class Access {
 
     /** Any valid token that may act on the app (null: any app), whatever its roles: for management reads. */
     public Caller requireApp(ServerHttpRequest request, String app) {
-        Caller caller = authenticate(request);
+        Caller caller = authenticate(request, app);
         if (app != null && !caller.mayTouch(app)) {
-            throw Problem.AUTH_FORBIDDEN_APP.because("This token may not act on the app '" + app + "'");
+            throw refused(request, app, caller, Problem.AUTH_FORBIDDEN_APP.because("This token may not act on the app '"
+                    + app + "'"));
         }
         return caller;
     }
 
     public Caller authenticate(ServerHttpRequest request) {
+        return authenticate(request, null);
+    }
+
+    private Caller authenticate(ServerHttpRequest request, String app) {
         String header = request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
         if (header == null || header.isBlank()) {
             throw Problem.AUTH_MISSING_TOKEN.because("This endpoint needs 'Authorization: Bearer <token>'");
         }
         if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() > 512) {
-            throw Problem.AUTH_INVALID_TOKEN.because("The Authorization header must be 'Bearer <token>'");
+            throw refused(request, app, null, Problem.AUTH_INVALID_TOKEN.because(
+                    "The Authorization header must be 'Bearer <token>'"));
         }
         Caller caller = byHash.get(hash(header.substring(7).trim()));
         if (caller == null) {
-            throw Problem.AUTH_INVALID_TOKEN.because("The token is not valid");
+            throw refused(request, app, null, Problem.AUTH_INVALID_TOKEN.because("The token is not valid"));
         }
         if (counted.asMap().putIfAbsent(request.getId(), Boolean.TRUE) == null) {
             rates.call(caller.name());
         }
         return caller;
+    }
+
+    /** A token presented and refused is an audited event; a request without any token is not. */
+    private TailorException refused(ServerHttpRequest request, String app, Caller caller, TailorException e) {
+        events.publishEvent(new TokenRefused(app, caller == null ? null : caller.name(), e.code(),
+                request.getMethod().name(), request.getPath().value(), remote(request)));
+        return e;
+    }
+
+    private static String remote(ServerHttpRequest request) {
+        var address = request.getRemoteAddress();
+        return address == null || address.getAddress() == null ? null : address.getAddress().getHostAddress();
     }
 
     static String hash(String token) {

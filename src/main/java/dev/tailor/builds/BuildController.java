@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -56,9 +57,12 @@ class BuildController {
     private final Fingerprints fingerprints;
     private final Access access;
     private final int maxWait;
+    private final ApplicationEventPublisher events;
 
     BuildController(Builds builds, BundleService bundles, ChannelService channels, TargetCatalog catalog,
-                    Fingerprints fingerprints, Access access, BuildConfiguration.BuildProperties props) {
+                    Fingerprints fingerprints, Access access, BuildConfiguration.BuildProperties props,
+                    ApplicationEventPublisher events) {
+        this.events = events;
         this.builds = builds;
         this.bundles = bundles;
         this.channels = channels;
@@ -98,8 +102,11 @@ class BuildController {
         int waitSeconds = Waits.seconds(wait, maxWait, "build.invalid_wait");
         return Mono.fromCallable(() -> {
             BuildRecord r = builds.find(key).orElseThrow(() -> notFound(key));
-            access.startBuild(request, r.app());
-            return builds.retry(key, Priority.API);
+            String by = access.startBuild(request, r.app()).name();
+            CompletableFuture<BuildRecord> retried = builds.retry(key, Priority.API);
+            events.publishEvent(new BuildRetried(r.app(), by, key.hex(), r.target(),
+                    r.flavor() == null ? "image" : r.flavor().id()));
+            return retried;
         }).subscribeOn(Schedulers.boundedElastic())
                 .onErrorMap(BuildQueueFullException.class, BuildController::queueFull)
                 .flatMap(f -> respond(key, f, waitSeconds));

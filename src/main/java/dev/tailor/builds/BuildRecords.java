@@ -52,13 +52,26 @@ public final class BuildRecords {
     }
 
     /** The keys of builds queued, newest first, of one app or (null) of all; a build queued again appears once. */
-    List<BuildKey> recent(String app) {
+    public List<BuildKey> recent(String app) {
         String prefix = Layout.buildIndex(app);
         Set<BuildKey> keys = new LinkedHashSet<>();
         documents.store().list(prefix).stream().map(i -> i.key().substring(prefix.length())).sorted()
                 .map(name -> BuildKey.parse(name.substring(name.indexOf('-') + 1))).flatMap(Optional::stream)
                 .forEach(keys::add);
         return List.copyOf(keys);
+    }
+
+    /**
+     * Forgets a build: its record, its log and its index entries (the names given, as listed under
+     * {@link Layout#buildIndex}). Its image is the caller's to delete: another build may share it.
+     */
+    public void delete(BuildRecord record, String app, List<String> indexNames) {
+        for (String name : indexNames) {
+            documents.store().delete(Layout.buildIndex(null) + name);
+            documents.store().delete(Layout.buildIndex(app) + name);
+        }
+        documents.delete(Layout.buildLog(record.id()));
+        documents.delete(Layout.buildRecord(record.id()));
     }
 
     public void writeLog(BuildKey key, String log) {

@@ -19,6 +19,7 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -49,7 +50,11 @@ class BundleController {
     private final Access access;
     private final Path uploads;
 
-    BundleController(BundleService bundles, BundleLimits limits, Access access, DataDir dataDir) throws IOException {
+    private final ApplicationEventPublisher events;
+
+    BundleController(BundleService bundles, BundleLimits limits, Access access, DataDir dataDir,
+                     ApplicationEventPublisher events) throws IOException {
+        this.events = events;
         this.bundles = bundles;
         this.limits = limits;
         this.access = access;
@@ -59,7 +64,7 @@ class BundleController {
     @PostMapping
     Mono<ResponseEntity<BundleDocument>> upload(@PathVariable String app, ServerHttpRequest request) {
         Names.app(app);
-        access.require(request, Role.PUBLISH, app);
+        String by = access.require(request, Role.PUBLISH, app).name();
         Optional<ArchiveFormat> declared = declaredFormat(request.getHeaders().getContentType());
         long length = request.getHeaders().getContentLength();
         if (length > limits.maxUpload().toBytes()) {
@@ -69,6 +74,8 @@ class BundleController {
         return spool(request.getBody(), file)
                 .then(Mono.fromCallable(() -> bundles.ingest(app, file, confirmFormat(file, declared)))
                         .subscribeOn(Schedulers.boundedElastic()))
+                .doOnNext(result -> events.publishEvent(new BundleUploaded(app, by, result.bundle(), result.created(), null)))
+                .doOnError(TailorException.class, e -> events.publishEvent(new BundleUploaded(app, by, null, false, e.code())))
                 .map(result -> ResponseEntity.status(result.created() ? HttpStatus.CREATED : HttpStatus.OK)
                         .location(URI.create("/v1/apps/" + app + "/bundles/" + result.bundle().digest().path()))
                         .body(result.bundle()))

@@ -3,6 +3,7 @@ package dev.tailor.delivery;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -11,11 +12,13 @@ import java.util.HexFormat;
 import java.util.Optional;
 
 import org.springframework.http.MediaType;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
+import dev.tailor.retention.GarbageCollected;
 import dev.tailor.store.BlobInfo;
 import dev.tailor.store.BlobStore;
 import dev.tailor.store.Digest;
@@ -55,14 +58,28 @@ class ImageFiles {
         return store;
     }
 
-    /** Cached only; never blocks. */
+    /**
+     * Cached only; never blocks. A remembered local file that is gone (the collector deleted the image) is forgotten
+     * here, so the request goes on to a 404 instead of a response whose body never comes.
+     */
     Image cached(Digest digest) {
-        return found.getIfPresent(digest);
+        Image image = found.getIfPresent(digest);
+        if (image != null && image.file() != null && !Files.isRegularFile(image.file())) {
+            found.invalidate(digest);
+            return null;
+        }
+        return image;
+    }
+
+    /** Images the collector deleted are forgotten at once (other replicas: when their file is found gone). */
+    @EventListener
+    void on(GarbageCollected collected) {
+        collected.report().images().forEach(found::invalidate);
     }
 
     /** Blocks on the store. */
     Optional<Image> find(Digest digest) {
-        Image known = found.getIfPresent(digest);
+        Image known = cached(digest);
         if (known != null) {
             return Optional.of(known);
         }

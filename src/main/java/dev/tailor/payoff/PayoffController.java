@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import org.springframework.http.CacheControl;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -46,7 +47,11 @@ class PayoffController {
     private final ChannelService channels;
     private final Access access;
 
-    PayoffController(Payoffs payoffs, BundleService bundles, ChannelService channels, Access access) {
+    private final ApplicationEventPublisher events;
+
+    PayoffController(Payoffs payoffs, BundleService bundles, ChannelService channels, Access access,
+                     ApplicationEventPublisher events) {
+        this.events = events;
         this.payoffs = payoffs;
         this.bundles = bundles;
         this.channels = channels;
@@ -66,7 +71,7 @@ class PayoffController {
     Mono<ResponseEntity<Report>> run(@PathVariable String app, @RequestBody(required = false) Mono<JsonNode> body,
             @RequestParam(defaultValue = "0") String wait, ServerHttpRequest request) {
         Names.app(app);
-        access.startBuild(request, app);
+        String by = access.startBuild(request, app).name();
         int waitSeconds = Waits.seconds(wait, MAX_WAIT_SECONDS, null);
         return body.switchIfEmpty(Mono.error(() -> Problem.PAYOFF_REQUEST_INVALID.because(
                         "The body names the bundle: {\"channel\": \"stable\"} or {\"bundle\": \"sha256:...\"}")))
@@ -81,6 +86,7 @@ class PayoffController {
                         throw Problem.PAYOFF_REQUEST_INVALID.because("\"fresh\" is true or false");
                     }
                     List<Payoffs.Run> runs = payoffs.start(bundle, fresh != null && fresh.asBoolean(), Priority.API);
+                    events.publishEvent(new PayoffRequested(app, by, bundle.digest(), fresh != null && fresh.asBoolean()));
                     return new Started(bundle, runs);
                 })
                 .onErrorMap(BuildQueueFullException.class, e -> Problem.BUILD_QUEUE_FULL.because(e.getMessage()))

@@ -74,6 +74,14 @@ public final class Documents {
         return created;
     }
 
+    /** Deletes the document and forgets it here at once (other replicas forget it within the cache's TTL). */
+    public boolean delete(String key) {
+        boolean deleted = store.delete(key);
+        cache.invalidate(key);
+        parsed.invalidate(key);
+        return deleted;
+    }
+
     public BlobStore store() {
         return store;
     }

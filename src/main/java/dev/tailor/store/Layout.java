@@ -12,6 +12,8 @@ package dev.tailor.store;
  * builds/&lt;key&gt;.log                         its log (at most 1 MiB)
  * stats/targets.json                        fleet statistics: targets resolved per app, summed over replicas
  * payoff/&lt;hex&gt;/&lt;arch&gt;/&lt;cpu&gt;.json           a payoff report: bundle hex's times per rung on one CPU model
+ * audit/&lt;app&gt;/&lt;name&gt;.json                 one management action on the app, written once, never changed:
+ *                                           name = (Long.MAX_VALUE - ms, 19 digits) "-" 16 random hex, newest first
  * meta/
  *   apps/&lt;app&gt;.json                        an app exists (written with its first bundle)
  *   bundles/sha256/&lt;hex&gt;.json              a bundle's document: app, digest, size, files, manifest, createdAt
@@ -96,6 +98,15 @@ public final class Layout {
 
     public static String toolchains(String arch) {
         return "meta/toolchains/" + arch + ".json";
+    }
+
+    /** The app's audit trail, one object per action. */
+    public static String audit(String app) {
+        return "audit/" + app + "/";
+    }
+
+    public static String auditEvent(String app, long epochMillis, String unique) {
+        return audit(app) + String.format("%019d", Long.MAX_VALUE - epochMillis) + "-" + unique + ".json";
     }
 
     /** Where a bundle's payoff reports are, one per (architecture, CPU measured on). */

@@ -37,6 +37,8 @@ public abstract class ApiTestBase {
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("tailor.data-dir", DATA_DIR::toString);
         registry.add("tailor.bundles.max-upload", () -> "2MB");
+        registry.add("tailor.limits.management-per-minute", () -> "1000000"); // LimitsApiTest tests the limits
+        registry.add("tailor.limits.builds-per-minute", () -> "1000000");
         registry.add("tailor.payoff.run-timeout", () -> "10s"); // the apps tested run in milliseconds, or forever
         registry.add("tailor.auth.tokens[0].name", () -> "publisher");
         registry.add("tailor.auth.tokens[0].sha256", () -> sha256(PUBLISHER_TOKEN));

@@ -9,8 +9,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 /**
  * One management action.
  *
- * @param action  what was done: {@code bundle.uploaded}, {@code channel.released}, {@code build.retried},
- *                {@code payoff.started}, {@code gc.deleted}, {@code auth.refused}
+ * @param action  what was done: {@code upload}, {@code release}, {@code retry},
+ *                {@code payoff}, {@code gc}, {@code token_refused}
  * @param actor   the token's name ({@code null} when the token was not known)
  * @param outcome {@code ok}, or the problem code the action was refused with
  * @param details what the action touched (digests, channel, counts)

@@ -74,7 +74,7 @@ public class AuditTrail {
             details.put("size", e.bundle().size());
             details.put("created", e.created());
         }
-        record(e.app(), "bundle.uploaded", e.by(), e.refusedWith(), details);
+        record(e.app(), "upload", e.by(), e.refusedWith(), details);
     }
 
     @EventListener
@@ -87,17 +87,17 @@ public class AuditTrail {
         if (e.previous() != null) {
             details.put("previous", e.previous().bundle().toString());
         }
-        ok(e.channel().app(), "channel.released", by, details);
+        ok(e.channel().app(), "release", by, details);
     }
 
     @EventListener
     void on(BuildRetried e) {
-        ok(e.app(), "build.retried", e.by(), Map.of("build", e.build(), "target", e.target(), "flavor", e.flavor()));
+        ok(e.app(), "retry", e.by(), Map.of("build", e.build(), "target", e.target(), "flavor", e.flavor()));
     }
 
     @EventListener
     void on(PayoffRequested e) {
-        ok(e.app(), "payoff.started", e.by(), Map.of("bundle", e.bundle().toString(), "fresh", e.fresh()));
+        ok(e.app(), "payoff", e.by(), Map.of("bundle", e.bundle().toString(), "fresh", e.fresh()));
     }
 
     @EventListener
@@ -108,18 +108,18 @@ public class AuditTrail {
         if (e.address() != null) {
             details.put("address", e.address());
         }
-        record(e.app(), "auth.refused", e.caller(), e.code(), details);
+        record(e.app(), "token_refused", e.caller(), e.code(), details);
     }
 
     /** A collection is recorded once in the log and, per app it deleted from, in that app's trail. */
     @EventListener
     void on(GarbageCollected e) {
         GcReport r = e.report();
-        record(null, "gc.finished", e.by(), "ok", Map.of("deleted", r.deleted().size(), "bytesFreed", r.bytesFreed(),
+        record(null, "gc", e.by(), "ok", Map.of("deleted", r.deleted().size(), "bytesFreed", r.bytesFreed(),
                 "buildRecords", r.buildRecords(), "images", r.images().size()));
         Map<String, List<String>> byApp = new java.util.TreeMap<>();
         r.deleted().forEach(b -> byApp.computeIfAbsent(b.app(), a -> new ArrayList<>()).add(b.bundle().toString()));
-        byApp.forEach((app, digests) -> ok(app, "gc.deleted", e.by(), Map.of("bundles", digests)));
+        byApp.forEach((app, digests) -> ok(app, "gc", e.by(), Map.of("bundles", digests)));
     }
 
     /** The app's actions, newest first, at most {@code limit}. */

@@ -129,7 +129,7 @@ public class AuditTrail {
         keys.sort(null);
         List<AuditEvent> events = new ArrayList<>();
         for (String key : keys.subList(0, Math.min(limit, keys.size()))) {
-            Optional<AuditEvent> e = documents.read(key, AuditEvent.class);
+            Optional<AuditEvent> e = documents.readListed(key, AuditEvent.class);
             e.ifPresent(events::add);
         }
         return events;

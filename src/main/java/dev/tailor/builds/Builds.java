@@ -288,7 +288,11 @@ public class Builds {
             if (out.size() >= limit || read++ >= MAX_SCAN) {
                 break;
             }
-            find(key).filter(r -> status == null || r.status() == status).filter(visible).ifPresent(out::add);
+            try {
+                find(key).filter(r -> status == null || r.status() == status).filter(visible).ifPresent(out::add);
+            } catch (dev.tailor.store.CorruptDocumentException e) {
+                // a damaged record is left out of listings; GET /v1/builds/{id} names it
+            }
         }
         return out;
     }

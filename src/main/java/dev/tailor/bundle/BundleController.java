@@ -34,6 +34,7 @@ import dev.tailor.problem.Problem;
 import dev.tailor.auth.Access;
 import dev.tailor.auth.Role;
 import dev.tailor.store.DataDir;
+import dev.tailor.store.Directories;
 import dev.tailor.store.Digest;
 import dev.tailor.problem.TailorException;
 import reactor.core.publisher.Flux;
@@ -58,7 +59,10 @@ class BundleController {
         this.bundles = bundles;
         this.limits = limits;
         this.access = access;
-        this.uploads = Files.createDirectories(dataDir.path().resolve("work/uploads"));
+        // spooled uploads of a process that was killed are nobody's now
+        Path spool = dataDir.path().resolve("work/uploads");
+        Directories.delete(spool);
+        this.uploads = Files.createDirectories(spool);
     }
 
     @PostMapping

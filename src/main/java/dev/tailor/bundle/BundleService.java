@@ -121,7 +121,7 @@ public class BundleService {
     /** The app's bundles, newest first. */
     public List<BundleDocument> list(String app) {
         return documents.store().list(Layout.appBundles(app)).stream()
-                .map(info -> documents.read(info.key(), BundleDocument.class))
+                .map(info -> documents.readListed(info.key(), BundleDocument.class))
                 .flatMap(Optional::stream)
                 .sorted(Comparator.comparing(BundleDocument::createdAt).reversed()
                         .thenComparing(b -> b.digest().hex()))

@@ -47,7 +47,8 @@ public class ChannelService {
         ChannelDocument previous;
         ChannelDocument next;
         synchronized (locks.computeIfAbsent(key, k -> new Object())) {
-            previous = find(app, channel).orElse(null);
+            // a damaged channel document is replaced by this release: its history is lost (the damage is logged)
+            previous = documents.readListed(key, ChannelDocument.class).orElse(null);
             Instant now = clock.instant();
             List<ChannelDocument.Release> history = new ArrayList<>();
             history.add(new ChannelDocument.Release(bundle, now, by));
@@ -87,7 +88,14 @@ public class ChannelService {
         return documents.cached(Layout.channel(app, channel), ChannelDocument.class);
     }
 
+    /** The app's channels; a damaged channel document is left out (and logged). */
     public List<ChannelDocument> list(String app) {
+        return documents.store().list(Layout.channels(app)).stream().map(BlobInfo::key)
+                .map(k -> documents.readListed(k, ChannelDocument.class)).flatMap(Optional::stream).toList();
+    }
+
+    /** The app's channels, or a {@link dev.tailor.store.CorruptDocumentException} when one cannot be read. */
+    public List<ChannelDocument> listStrict(String app) {
         return documents.store().list(Layout.channels(app)).stream().map(BlobInfo::key)
                 .map(k -> documents.read(k, ChannelDocument.class)).flatMap(Optional::stream).toList();
     }

@@ -131,7 +131,9 @@ public enum Problem {
     RANGE_UNSATISFIABLE("range.unsatisfiable", 416, "the Range lies outside the image"),
 
     // backends
-    STORE_UNAVAILABLE("store.unavailable", 503, "the storage backend is unreachable", 5);
+    STORE_UNAVAILABLE("store.unavailable", 503, "the storage backend is unreachable", 5),
+    STORE_FULL("store.full", 507, "the server's storage is full: nothing of the request was kept; retry once space is freed"),
+    STORE_CORRUPT("store.corrupt", 500, "a stored document could not be read (it is named in the log); the rest keeps working");
 
     private final String code;
     private final int status;

@@ -26,6 +26,7 @@ import dev.tailor.bundle.BundleService;
 import dev.tailor.channel.ChannelDocument;
 import dev.tailor.channel.ChannelService;
 import dev.tailor.store.BlobInfo;
+import dev.tailor.store.CorruptDocumentException;
 import dev.tailor.store.Digest;
 import dev.tailor.store.Documents;
 import dev.tailor.store.Layout;
@@ -116,7 +117,14 @@ public class GarbageCollector {
 
     private void collectApp(String app, Instant cutoff, boolean dryRun, Map<String, List<String>> indexNames,
                             Tally tally) {
-        Set<Digest> released = released(app);
+        Set<Digest> released;
+        try {
+            released = released(app);
+        } catch (CorruptDocumentException e) {
+            // what the damaged channel points at is unknown: keep every bundle of the app
+            log.warn("garbage collection skips app {}: {}", app, e.getMessage());
+            return;
+        }
         List<BundleDocument> all = bundles.list(app);
         List<BundleDocument> candidates = all.stream()
                 .filter(b -> !released.contains(b.digest()) && b.createdAt().isBefore(cutoff)).toList();
@@ -126,7 +134,11 @@ public class GarbageCollector {
         }
         Map<Digest, List<BuildRecord>> builds = new HashMap<>();
         for (BuildKey key : records.recent(app)) {
-            records.read(key).ifPresent(r -> builds.computeIfAbsent(r.bundle(), d -> new ArrayList<>()).add(r));
+            try {
+                records.read(key).ifPresent(r -> builds.computeIfAbsent(r.bundle(), d -> new ArrayList<>()).add(r));
+            } catch (CorruptDocumentException e) {
+                // a damaged record names no bundle this collection can act on: it stays
+            }
         }
         Set<Digest> going = new HashSet<>();
         for (BundleDocument b : candidates) {
@@ -182,7 +194,7 @@ public class GarbageCollector {
     /** The bundles the app's channels point at, and pointed at in their last keep-releases releases. */
     private Set<Digest> released(String app) {
         Set<Digest> kept = new HashSet<>();
-        for (ChannelDocument c : channels.list(app)) {
+        for (ChannelDocument c : channels.listStrict(app)) {
             kept.add(c.bundle());
             c.history().stream().limit(props.keepReleases()).forEach(r -> kept.add(r.bundle()));
         }

@@ -1,5 +1,6 @@
 package dev.tailor.store;
 
+import dev.tailor.problem.OutOfSpace;
 import dev.tailor.problem.Problem;
 import dev.tailor.problem.TailorException;
 
@@ -7,6 +8,11 @@ import dev.tailor.problem.TailorException;
 public class BlobStoreException extends TailorException {
 
     public BlobStoreException(String message, Throwable cause) {
-        super(Problem.STORE_UNAVAILABLE, "The storage backend is unavailable; retry shortly.", message, cause);
+        this(OutOfSpace.causes(cause), message, cause);
+    }
+
+    private BlobStoreException(boolean full, String message, Throwable cause) {
+        super(full ? Problem.STORE_FULL : Problem.STORE_UNAVAILABLE, full ? OutOfSpace.problem().detail()
+                : "The storage backend is unavailable; retry shortly.", message, cause);
     }
 }

@@ -10,6 +10,10 @@ import java.util.Optional;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.ObjectMapper;
 
 /**
@@ -18,6 +22,8 @@ import tools.jackson.databind.ObjectMapper;
  * replica sees another replica's writes within that time.
  */
 public final class Documents {
+
+    private static final Logger log = LoggerFactory.getLogger(Documents.class);
 
     private static final int MAX_DOCUMENT_BYTES = 4 * 1024 * 1024;
 
@@ -39,9 +45,25 @@ public final class Documents {
         if (hit != null && hit.value().getClass() == type) {
             return Optional.of(type.cast(hit.value()));
         }
-        Optional<T> value = raw(key).map(bytes -> json.readValue(bytes, type));
+        Optional<T> value;
+        try {
+            value = raw(key).map(bytes -> json.readValue(bytes, type));
+        } catch (JacksonException e) {
+            cache.invalidate(key);
+            log.warn("the document {} is damaged: {}", key, e.getOriginalMessage());
+            throw new CorruptDocumentException(key, e);
+        }
         value.ifPresent(v -> parsed.put(key, new Parsed(v)));
         return value;
+    }
+
+    /** For listings: a damaged document is left out (and logged), so one bad object does not hide the rest. */
+    public <T> Optional<T> readListed(String key, Class<T> type) {
+        try {
+            return read(key, type);
+        } catch (CorruptDocumentException e) {
+            return Optional.empty();
+        }
     }
 
     /** The document only if it is parsed in memory now: for callers that must not block on the store. */

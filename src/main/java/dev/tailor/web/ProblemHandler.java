@@ -19,7 +19,7 @@ import org.springframework.web.reactive.result.method.annotation.ResponseEntityE
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
 
-import dev.tailor.problem.Problem;
+import dev.tailor.problem.OutOfSpace;
 import dev.tailor.problem.Problem;
 import dev.tailor.problem.TailorException;
 import reactor.core.publisher.Mono;
@@ -77,6 +77,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     Mono<ResponseEntity<Object>> unexpected(Exception ex, ServerWebExchange exchange) {
         if (ex instanceof ErrorResponse) {
             return handleException(ex, exchange);
+        }
+        if (OutOfSpace.causes(ex)) { // a spool or work file that did not fit: nothing was kept
+            log.warn("out of space on {} {}: {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(),
+                    ex.toString());
+            return problem(new ProblemException(OutOfSpace.problem()), exchange);
         }
         log.error("unexpected failure on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), ex);
         return problem(Problem.INTERNAL.because("The server failed unexpectedly; the failure has been logged."), exchange);

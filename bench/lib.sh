@@ -36,8 +36,8 @@ CONF
     nginx_pid=$!
 }
 
-# service_start NAME JAR PORT DATA LOG [ARGS...]: starts the Tailor jar (rate limits per token off: the benchmarks
-# are one client at full speed) on 127.0.0.1:PORT with the data directory
+# service_start NAME JAR PORT DATA LOG [ARGS...]: starts the Tailor jar (limits per token and per address off: the
+# benchmarks are one client at full speed) on 127.0.0.1:PORT with the data directory
 # DATA and extra arguments, its output in LOG, its pid in $service_pid (set at once, so a caller's cleanup can stop
 # it whatever happens next); waits up to 3 minutes until it is healthy and its admin token is written. Returns 1,
 # with the end of LOG on stderr, when it does not come up.
@@ -46,7 +46,8 @@ service_start() {
     shift 5
     java ${BENCH_JAVA_OPTS:-} -jar "$_jar" --server.port="$_port" --server.address=127.0.0.1 \
         --tailor.data-dir="$_data" --logging.level.root=WARN \
-        --tailor.limits.management-per-minute=0 --tailor.limits.builds-per-minute=0 "$@" >"$_log" 2>&1 &
+        --tailor.limits.management-per-minute=0 --tailor.limits.builds-per-minute=0 \
+        --tailor.limits.waiting-boots-per-client=100000 "$@" >"$_log" 2>&1 &
     service_pid=$!
     _i=0
     while [ "$_i" -lt 360 ] && kill -0 "$service_pid" 2>/dev/null; do

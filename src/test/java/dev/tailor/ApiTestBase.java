@@ -39,6 +39,7 @@ public abstract class ApiTestBase {
         registry.add("tailor.bundles.max-upload", () -> "2MB");
         registry.add("tailor.limits.management-per-minute", () -> "1000000"); // LimitsApiTest tests the limits
         registry.add("tailor.limits.builds-per-minute", () -> "1000000");
+        registry.add("tailor.limits.waiting-boots-per-client", () -> "1000"); // herds of devices from 127.0.0.1
         registry.add("tailor.payoff.run-timeout", () -> "10s"); // the apps tested run in milliseconds, or forever
         registry.add("tailor.auth.tokens[0].name", () -> "publisher");
         registry.add("tailor.auth.tokens[0].sha256", () -> sha256(PUBLISHER_TOKEN));

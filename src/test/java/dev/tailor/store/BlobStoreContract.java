@@ -178,4 +178,29 @@ public abstract class BlobStoreContract {
             }
         };
     }
+
+    /** A document truncated in the store (on disk, in a bucket): an error for that one, skipped by listings. */
+    @Test
+    void aTruncatedDocument_isCorruptForItAlone_andListingsSkipIt() {
+        Documents documents = new Documents(store, tools.jackson.databind.json.JsonMapper.builder().build(),
+                java.time.Duration.ZERO, 10);
+        record Doc(String name, int n) {
+        }
+        documents.write("meta/docs/good.json", new Doc("good", 1));
+        byte[] whole = "{\"name\":\"bad\",\"n\":2}".getBytes(StandardCharsets.UTF_8);
+        store.put("meta/docs/bad.json", new ByteArrayInputStream(java.util.Arrays.copyOf(whole, whole.length / 2)));
+
+        assertThatThrownBy(() -> documents.read("meta/docs/bad.json", Doc.class))
+                .isInstanceOfSatisfying(CorruptDocumentException.class, e -> {
+                    assertThat(e.key()).isEqualTo("meta/docs/bad.json");
+                    assertThat(e.problem()).isEqualTo(dev.tailor.problem.Problem.STORE_CORRUPT);
+                    assertThat(e.detail()).contains("meta/docs/bad.json");
+                });
+        List<Doc> listed = new ArrayList<>();
+        store.list("meta/docs/").forEach(i -> documents.readListed(i.key(), Doc.class).ifPresent(listed::add));
+        assertThat(listed).containsExactly(new Doc("good", 1));
+        // writing it again repairs it
+        documents.write("meta/docs/bad.json", new Doc("bad", 2));
+        assertThat(documents.read("meta/docs/bad.json", Doc.class)).contains(new Doc("bad", 2));
+    }
 }

@@ -45,7 +45,7 @@ class BundleFuzzTest {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> Directories.delete(DIR)));
     }
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void normalize(byte[] archive) throws IOException {
         ArchiveFormat format = ArchiveFormat.sniff(archive, archive.length).orElse(ArchiveFormat.TAR);
         Path upload = DIR.resolve("upload");

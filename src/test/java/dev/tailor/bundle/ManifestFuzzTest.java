@@ -17,7 +17,7 @@ class ManifestFuzzTest {
     private static final Pattern VERSION = Pattern.compile("[0-9A-Za-z][0-9A-Za-z.+_-]{0,63}");
     private static final Pattern DEFINE = Pattern.compile("[A-Z_][A-Z0-9_]{0,63}");
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "6s")
     void parse(byte[] yaml) {
         Manifest m;
         try {

@@ -20,7 +20,7 @@ class RangeFuzzTest {
     private static final Pattern NUMBER = Pattern.compile("[0-9]{1,18}");
     private static final long[] SIZES = {0, 1, 2, 100, 1 << 20, Long.MAX_VALUE};
 
-    @FuzzTest(maxDuration = "12s")
+    @FuzzTest(maxDuration = "5s")
     void parse(byte[] input) {
         String header = new String(input, StandardCharsets.ISO_8859_1);
         TreeSet<Long> sizes = new TreeSet<>();

@@ -11,7 +11,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  */
 class CompactFingerprintFuzzTest {
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "6s")
     void parse(byte[] input) {
         String compact = new String(input, StandardCharsets.ISO_8859_1);
         FingerprintInvariants.check(() -> FingerprintParser.parseCompact(compact));

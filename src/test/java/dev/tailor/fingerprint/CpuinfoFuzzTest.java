@@ -14,7 +14,7 @@ class CpuinfoFuzzTest {
     static final String[] HINTS = {null, "x86_64", "i686", "aarch64", "armv7", "wasm32", "sparc", " "};
     static final String[] TYPES = {"text/plain", "", "text/plain; charset=utf-8", "*/*"};
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "6s")
     void parse(FuzzedDataProvider data) {
         String hint = hint(data);
         byte[] body = data.consumeRemainingAsBytes();

@@ -62,8 +62,11 @@ final class FingerprintInvariants {
         assertThat(p.arch()).isNotNull();
         assertThat(FeatureNames.vocabulary(p.arch())).as("only canonical feature names").containsAll(p.features());
         assertThat(p.parts().size()).isLessThanOrEqualTo(16);
-        assertThat(p.vendor() == null || p.vendor().length() <= 200).isTrue();
-        assertThat(p.model() == null || p.model().length() <= 400).isTrue();
+        // what the device sent comes back in the answer clipped, never whole (a body may be 256 KiB)
+        assertThat(p.vendor() == null || p.vendor().length() <= 43).as("vendor %s", p.vendor()).isTrue();
+        assertThat(p.model() == null || p.model().length() <= 600).as("model %s", p.model()).isTrue();
+        assertThat(p.notes()).hasSizeLessThanOrEqualTo(16)
+                .allSatisfy(n -> assertThat(n.length()).as(n).isLessThanOrEqualTo(1200));
     }
 
     static void assert4xx(TailorException e) {

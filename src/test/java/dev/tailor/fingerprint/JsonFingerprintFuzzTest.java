@@ -10,7 +10,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  */
 class JsonFingerprintFuzzTest {
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "6s")
     void parse(FuzzedDataProvider data) {
         String hint = CpuinfoFuzzTest.hint(data);
         byte[] body = data.consumeRemainingAsBytes();

@@ -38,7 +38,10 @@ class BundleFuzzTest {
 
     static {
         try {
-            DIR = Files.createTempDirectory("tailor-bundle-fuzz");
+            // in memory where there is a tmpfs: every input is written, staged and re-read
+            Path shm = Path.of("/dev/shm");
+            DIR = Files.isDirectory(shm) && Files.isWritable(shm)
+                    ? Files.createTempDirectory(shm, "tailor-bundle-fuzz") : Files.createTempDirectory("tailor-bundle-fuzz");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

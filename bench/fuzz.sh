@@ -56,8 +56,8 @@ while read -r class method; do
   last=$(grep -E '^#[0-9]+' "$dir/log.txt" | tail -1 || true)
   runs=$(echo "$last" | grep -oE '^#[0-9]+' | tr -d '#')
   cov=$(echo "$last" | grep -oE 'cov: [0-9]+' | cut -d' ' -f2)
-  crashes=$(find "$dir" -maxdepth 1 -type f \( -name 'crash-*' -o -name 'timeout-*' -o -name 'oom-*' \
-    -o -name 'slow-unit-*' \) | wc -l)
+  # (a slow-unit-* file is no finding: the first input pays for loading the catalog and instrumenting Jackson)
+  crashes=$(find "$dir" -maxdepth 1 -type f \( -name 'crash-*' -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)
   new=$(find "$dir/corpus" -type f | wc -l)
   if [ "$rc" -ne 0 ] || [ "$crashes" -gt 0 ]; then
     found=1

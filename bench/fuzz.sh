@@ -2,7 +2,8 @@
 # Coverage-guided fuzzing of the parsers of hostile input, for longer than the suite does (notes/fuzzing.md). Each
 # @FuzzTest (the *FuzzTest classes: archives, tailor.yaml, every fingerprint form, Range) runs under Jazzer's own
 # launcher in a JVM of its own (Jazzer fuzzes one per JVM), starting from its committed inputs
-# (src/test/resources/<package>/<Class>Inputs/<method>/) and what earlier runs grew in .cifuzz-corpus/.
+# (src/test/resources/<package>/<Class>Inputs/<method>/) and what earlier runs grew in .cifuzz-corpus/ (where this
+# run's new entries are added too).
 #
 #   bench/fuzz.sh [seconds-per-target] [Class...]   (default 300 s each, every *FuzzTest; needs java 17)
 #
@@ -59,6 +60,9 @@ while read -r class method; do
   # (a slow-unit-* file is no finding: the first input pays for loading the catalog and instrumenting Jackson)
   crashes=$(find "$dir" -maxdepth 1 -type f \( -name 'crash-*' -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)
   new=$(find "$dir/corpus" -type f | wc -l)
+  # what the suite and the next run start from (ignored by git; Jazzer reads it as well)
+  mkdir -p ".cifuzz-corpus/$class/$method"
+  find "$dir/corpus" -type f -exec cp -n {} ".cifuzz-corpus/$class/$method/" \;
   if [ "$rc" -ne 0 ] || [ "$crashes" -gt 0 ]; then
     found=1
   fi

@@ -25,10 +25,13 @@ class EveryTestRunsTest {
     static final Set<String> RUN_ELSEWHERE = Set.of("dev.tailor.amqp.AmqpRoundTripBench",
             "dev.tailor.fingerprint.CorpusAccuracyReport");
 
+    /** Jazzer's: run over its committed inputs like any test, and fuzzed by the fuzz execution (pom.xml). */
+    static final String FUZZ_TEST = "com.code_intelligence.jazzer.junit.FuzzTest";
+
     static final Set<String> TEST_ANNOTATIONS = Set.of("org.junit.jupiter.api.Test",
             "org.junit.jupiter.params.ParameterizedTest", "org.junit.jupiter.api.RepeatedTest",
             "org.junit.jupiter.api.TestFactory", "org.junit.jupiter.api.TestTemplate", "net.jqwik.api.Property",
-            "net.jqwik.api.Example");
+            "net.jqwik.api.Example", FUZZ_TEST);
 
     static boolean hasTests(JavaClass c) {
         for (JavaClass k = c; k != null; k = k.getRawSuperclass().orElse(null)) {
@@ -59,5 +62,29 @@ class EveryTestRunsTest {
         assertThat(found).as("the scan sees the test classes").contains("dev.tailor.EveryTestRunsTest",
                 "dev.tailor.fingerprint.ResolverSafetyProperties");
         assertThat(missed).as("classes with tests that Surefire's includes (pom.xml) do not match").isEmpty();
+    }
+
+    /**
+     * Jazzer fuzzes one @FuzzTest per JVM, and the suite's fuzz execution (pom.xml) forks one JVM per class whose
+     * name ends in FuzzTest: so each such class holds exactly one, or the others would never be fuzzed.
+     */
+    @Test
+    void everyFuzzTest_isTheOnlyOneInItsClass_andNamedSoTheFuzzExecutionFuzzesIt() {
+        List<String> wrong = new ArrayList<>();
+        List<String> fuzzed = new ArrayList<>();
+        for (JavaClass c : new ClassFileImporter().withImportOption(ImportOption.Predefined.ONLY_INCLUDE_TESTS)
+                .importPackages("dev.tailor")) {
+            long fuzzTests = c.getMethods().stream().filter(m -> m.isAnnotatedWith(FUZZ_TEST)).count();
+            if (fuzzTests == 0) {
+                continue;
+            }
+            fuzzed.add(c.getSimpleName());
+            if (fuzzTests > 1 || !c.getSimpleName().endsWith("FuzzTest")) {
+                wrong.add(c.getName() + " (" + fuzzTests + " @FuzzTest)");
+            }
+        }
+        assertThat(fuzzed).as("the scan sees the fuzz tests").contains("BundleFuzzTest", "ManifestFuzzTest",
+                "CpuinfoFuzzTest", "JsonFingerprintFuzzTest", "CompactFingerprintFuzzTest", "RangeFuzzTest");
+        assertThat(wrong).as("classes with more than one @FuzzTest, or not named *FuzzTest").isEmpty();
     }
 }

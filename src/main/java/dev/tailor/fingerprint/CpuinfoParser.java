@@ -84,7 +84,7 @@ final class CpuinfoParser {
                 switch (key) {
                     case "flags" -> f.flags.add(tokens(value));
                     case "features" -> f.features.add(tokens(value));
-                    case "vendor_id" -> f.vendorIds.add(value);
+                    case "vendor_id" -> f.vendorIds.add(JsonFingerprintParser.clip(value));
                     case "model name", "processor" -> {
                         if (key.equals("processor") && value.matches("\\d{1,6}")) {
                             f.processorNumbers.add(value);
@@ -94,7 +94,11 @@ final class CpuinfoParser {
                     }
                     case "cpu family" -> f.family = f.family == null ? clip(value) : f.family;
                     case "model" -> f.model = f.model == null ? clip(value) : f.model;
-                    case "cpu implementer" -> f.implementers.add(value.toLowerCase(Locale.ROOT));
+                    case "cpu implementer" -> {
+                        if (f.implementers.size() < 16) {
+                            f.implementers.add(JsonFingerprintParser.clip(value.toLowerCase(Locale.ROOT)));
+                        }
+                    }
                     case "cpu part" -> {
                         // some big.LITTLE kernels print one line for both clusters: "0xc07 & 0xc0f"
                         java.util.regex.Matcher m = HEX.matcher(value.toLowerCase(Locale.ROOT));

@@ -183,7 +183,10 @@ public final class FeatureNames {
         return out;
     }
 
-    /** For reasons: a short rendering of a possibly long list of names. */
+    /**
+     * For reasons: a short rendering of a possibly long list of names, each clipped (they may be a device's
+     * invention, as long as its line).
+     */
     static String abbreviate(Collection<String> names, int max) {
         StringBuilder sb = new StringBuilder();
         int i = 0;
@@ -192,7 +195,7 @@ public final class FeatureNames {
                 sb.append(" (+").append(names.size() - max).append(" more)");
                 break;
             }
-            sb.append(i == 0 ? "" : ", ").append(n);
+            sb.append(i == 0 ? "" : ", ").append(JsonFingerprintParser.clip(n));
             i++;
         }
         return sb.toString();

@@ -317,6 +317,24 @@ class CliEndToEndTest extends ApiTestBase {
     }
 
     @Test
+    void payoff_measuresNativelyAndPrintsEachRungsSpeedup() throws IOException {
+        Path dir = home.resolve("clispeed");
+        Files.createDirectories(dir);
+        Files.copy(Path.of("examples/auto/flat/main.c"), dir.resolve("main.c"));
+        Files.writeString(dir.resolve("tailor.yaml"), "name: clispeed\nversion: 1.0.0\nsources: [main.c]\n"
+                + "archs: [x86_64]\noptimize: speed\n");
+        assertThat(tailor("push", dir.toString()).status()).isZero();
+        Run measured = tailor("payoff", "clispeed", "--measure", "--wait", "600");
+        assertThat(measured.status()).as(measured.err()).isZero();
+        assertThat(measured.out()).containsPattern("(?m)^bundle sha256:[0-9a-f]{64}, measured on ")
+                .containsPattern("(?m)^TARGET +MEDIAN +VS BASELINE +VS PARENT +SPREAD +RUNS$")
+                .containsPattern("(?m)^x86_64-v1 +[0-9.]+ ms +1\\.00x ");
+        Run read = tailor("payoff", "clispeed", "--json");
+        assertThat(read.status()).as(read.err()).isZero();
+        assertThat(Settings.JSON.readTree(read.out()).path("results").size()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
     void usageErrors_areOneClearLine() {
         Run r = tailor("build", "x");
         assertThat(r.status()).isEqualTo(CliException.USAGE);

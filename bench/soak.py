@@ -66,7 +66,7 @@ KINDS = ["upload", "release", "build", "boot", "image", "range", "read", "garbag
 
 # the tolerances of the verdict: last sample (after the drain) against the one that ends the first third
 TOL = {"heap_gc": (0.20, 8 << 20), "rss": (0.20, 48 << 20), "fds": (0.20, 10), "threads": (0.20, 10),
-       "sandboxes": (0.0, 2), "tmp": (0.0, 0), "work": (0.0, 0)}
+       "sandboxes": (0.20, 4), "tmp": (0.0, 0), "work": (0.0, 0)}
 
 
 # ---------------------------------------------------------------------------------------------------------- HTTP

@@ -258,6 +258,7 @@ class Soak:
         self.last_release = 0.0
         self.last_build = 0.0
         self.garbage_kinds = collections.Counter()
+        self.boots = collections.Counter()  # how boots ended: tuned, pending (the baseline meanwhile), gave up, ...
 
     def rand(self):
         with self.lock:
@@ -386,9 +387,19 @@ class Soak:
                     continue
                 break
             if status == 503 and retry_503(status, h, data):
+                with self.lock:
+                    self.boots["(retries after a 503)"] += 1
                 time.sleep(min(5.0, float(h["retry-after"])))  # as a device does
                 continue
             break
+        with self.lock:
+            if status == 302:
+                self.boots["pending (baseline meanwhile)" if (h.get("tailor-tuned") or "").lower() == "pending"
+                           else "tuned"] += 1
+            elif status == 503 and retry_503(status, h, data):
+                self.boots[f"gave up after {BOOT_TRIES} tries"] += 1
+            else:
+                self.boots[f"ended {status}"] += 1
         if status != 302:
             return
         loc = urllib.parse.urlsplit(urllib.parse.urljoin(path, h.get("location", "")))
@@ -880,6 +891,7 @@ def main():
     say(f"  garbage requests by kind ({len(soak.garbage_kinds)} of {len(garbage_items)} kinds sent): "
         + ", ".join(f"{k} x{v}" for k, v in sorted(soak.garbage_kinds.items())))
     with soak.lock:
+        say("  boots (a boot is its 307, 302 and retries): " + ", ".join(f"{k} x{v}" for k, v in soak.boots.most_common()))
         new = sum(len(v) for v in soak.variants.values())
         say(f"  distinct bundles uploaded: {new}; builds started by POST /v1/builds: {len(soak.builds)} (last 200 "
             f"kept); images downloaded and checked: {len(soak.images)}")
@@ -917,6 +929,10 @@ def main():
                            f"{fmt(b)} at t={base['t']}s -> {fmt(l_)} at t={last['t']}s (limit {fmt(limit)}"
                            + (" MiB" if key in ("heap_gc", "rss") else "") + ")"))
         dt = max(1, last["t"] - base["t"])
+        if base.get("heap_gc") is not None and last.get("heap_gc") is not None:
+            say(f"heap after GC: {(last['heap_gc'] - base['heap_gc']) / dt * 60 / (1 << 20):+.2f} MiB/min from "
+                f"t={base['t']}s to t={last['t']}s (caches bounded by size fill as records, bundles and requests "
+                f"accumulate)")
         say(f"data directory: {mib(base['data'])} -> {mib(last['data'])} MiB ({(last['data'] - base['data']) / dt * 60 / (1 << 20):.2f} "
             f"MiB/min; grows with the bundles and images stored, by design, not checked)")
     else:

@@ -38,6 +38,7 @@ import os
 import platform
 import queue
 import random
+import signal
 import subprocess
 import sys
 import tarfile
@@ -713,7 +714,16 @@ def mib(b):
 # ---------------------------------------------------------------------------------------------------------- main
 
 
+def interrupted_by_signal(signum, frame):
+    raise KeyboardInterrupt
+
+
 def main():
+    # bench/soak.sh stops the driver with TERM on Ctrl-C (a background job's SIGINT is ignored): both end the
+    # traffic and print what was measured
+    signal.signal(signal.SIGTERM, interrupted_by_signal)
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        signal.signal(signal.SIGINT, interrupted_by_signal)
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--pid", type=int, required=True)
@@ -752,13 +762,21 @@ def main():
         f"{'/'.join(RETRY_CODES)} after its Retry-After (at most {BOOT_TRIES} tries), as devices do")
 
     soak = Soak(args, token)
-    soak.setup()
+    try:
+        soak.setup()
+    except KeyboardInterrupt:
+        log("soak: interrupted during the setup")
+        return 130
     say(f"apps:     {', '.join(APPS)} (examples/hello, EXIT_CODE varied); {len(soak.targets)} targets of "
         f"{'/'.join(ARCHS)}; boots with {len(soak.fingerprints)} corpus fingerprints ("
         + ", ".join(f"{f[0]}: {os.path.basename(f[1])}" for f in soak.fingerprints) + ")")
     garbage_items = soak.garbage_list()
     w0 = time.monotonic()
-    busy = drain(args.port, token, 180)
+    try:
+        busy = drain(args.port, token, 180)
+    except KeyboardInterrupt:
+        log("soak: interrupted during the warm-up")
+        return 130
     say(f"warm-up:  the first uploads and releases, then {time.monotonic() - w0:.0f} s until their prebuilds were "
         f"done" + (f" ({busy} builds still queued or running after 180 s)" if busy else ""))
     say("")
@@ -825,13 +843,20 @@ def main():
                 break
     except KeyboardInterrupt:
         interrupted = True
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # one interruption: what follows is the report
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         log("soak: interrupted: stopping the traffic, printing what was measured")
     stop.set()
+    # after an interruption, requests still waiting (a boot's wait, a sample's jcmd on a busy JVM) are not waited for
+    patience = 5 if interrupted else 120
+    deadline = time.monotonic() + patience
     for _ in threads:
-        q.put(None)
-    for t in threads:
-        t.join(timeout=120)
-    st.join(timeout=120)
+        try:
+            q.put(None, timeout=max(0.1, deadline - time.monotonic()))
+        except queue.Full:
+            break
+    for t in threads + [st]:
+        t.join(timeout=max(0.1, deadline - time.monotonic()) if interrupted else patience)
     traffic_s = time.monotonic() - t0
 
     # -- drain: wait until no build is queued or running (at most 60 s), then the last sample
@@ -961,6 +986,9 @@ def main():
     say("RESULT: " + ("flat, no 5xx, nothing leaked" if not failed else
                       "FAILED: " + "; ".join(c[0] for c in failed)))
 
+    if interrupted:
+        log(f"soak: interrupted: {args.out}/soak.txt and soak.json left as they were")
+        return 130
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "soak.txt"), "w") as f:
         f.write("\n".join(report) + "\n")
@@ -974,8 +1002,6 @@ def main():
                    "fivexx": st.fivexx, "errors": st.errors, "wrong": st.wrong}, f, indent=1)
         f.write("\n")
     log(f"soak: wrote {args.out}/soak.txt and soak.json")
-    if interrupted:
-        return 130
     return 1 if failed else 0
 
 

@@ -30,7 +30,8 @@
 # not as a failure), and with tailor.bundles.max-upload=1MB, so that an oversized streamed upload is cheap to send.
 # Exit status: 0 when no request got a 5xx or no answer, every garbage request got a 4xx problem document and
 # nothing grew; 1 otherwise (the verdict says which check failed) or when the service did not start; 2 on a usage
-# error; 130 on Ctrl-C (the service is stopped and the work directory removed in every case).
+# error; 130 on Ctrl-C or TERM (the driver prints what it measured but leaves the result files as they were). The
+# service is stopped and the work directory removed in every case.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -69,7 +70,13 @@ fi
 WORK=$(mktemp -d /tmp/tailor-soak.XXXXXX)
 DATA=$WORK/data
 mkdir -p "$WORK/tmp"
+DRIVER_PID=
 cleanup() {
+  # the driver first: on TERM it stops its traffic and prints what it measured (exit 130)
+  if [ -n "$DRIVER_PID" ]; then
+    kill -TERM "$DRIVER_PID" 2>/dev/null || true
+    wait "$DRIVER_PID" 2>/dev/null || true
+  fi
   kill "${service_pid:-}" 2>/dev/null || true
   wait "${service_pid:-}" 2>/dev/null || true
   if [ -n "${KEEP:-}" ]; then
@@ -85,6 +92,13 @@ BENCH_JAVA_OPTS="-Djava.io.tmpdir=$WORK/tmp ${BENCH_JAVA_OPTS:-}" \
   service_start soak "$JAR" "$PORT" "$DATA" "$WORK/service.log" \
   --tailor.limits.management-per-minute=100000 --tailor.limits.builds-per-minute=10000 \
   --tailor.limits.waiting-boots-per-client=1000 --tailor.bundles.max-upload=1MB || exit 1
+# in the background, so that Ctrl-C or a TERM reaches this script's trap at once (which stops the driver, then the
+# service) rather than after the driver's end
 python3 bench/soak.py --port "$PORT" --pid "$service_pid" --token-file "$DATA/admin-token" --data "$DATA" \
   --tmp "$WORK/tmp" --minutes "$MINUTES" --rate "$RATE" --sample-seconds "$SAMPLE" --out "${OUT:-bench/results}" \
-  --jar "$JAR"
+  --jar "$JAR" &
+DRIVER_PID=$!
+rc=0
+wait "$DRIVER_PID" || rc=$?
+DRIVER_PID=
+exit "$rc"

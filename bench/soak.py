@@ -689,6 +689,17 @@ def sample(soak, t0, label):
     return s
 
 
+def settle(pid, limit=30):
+    """Waits until the bubblewrap processes under pid stay the same for 3 s (at most `limit` s)."""
+    deadline = time.monotonic() + limit
+    last, same = None, 0
+    while time.monotonic() < deadline and same < 3:
+        n = sum(1 for _, c in descendants(pid) if c == "bwrap")
+        same = same + 1 if n == last else 0
+        last = n
+        time.sleep(1)
+
+
 def drain(port, token, limit):
     """Waits until no build is queued or running (at most `limit` seconds); the builds still busy."""
     http_ = Client(port)
@@ -780,6 +791,14 @@ def main():
     say(f"warm-up:  the first uploads and releases, then {time.monotonic() - w0:.0f} s until their prebuilds were "
         f"done" + (f" ({busy} builds still queued or running after 180 s)" if busy else ""))
     say("")
+    # the counts a build changes while it runs (sandboxes, temporary and work files) are judged at rest: this sample,
+    # once the sandboxes started ahead stopped changing, against the one after the traffic drained
+    try:
+        settle(args.pid)
+        idle = sample(soak, time.monotonic(), "idle, before")
+    except KeyboardInterrupt:
+        log("soak: interrupted during the warm-up")
+        return 130
 
     stop = threading.Event()
     q = queue.Queue(maxsize=WORKERS * 2)
@@ -798,7 +817,7 @@ def main():
             except Exception as e:  # a bug of the bench or an answer it could not read: counted, not fatal
                 soak.stats.bad(f"{kind}: driver exception {type(e).__name__}: {e}")
 
-    samples = []
+    samples = [idle]
     t0 = time.monotonic()
 
     def sampler():
@@ -879,7 +898,7 @@ def main():
         f"java.io.tmpdir; work: files under <data>/work; bwrap: bubblewrap processes under the service)")
     rows = []
     for s in samples:
-        rows.append([f"{s['t']}" + (f" ({s['label']})" if s["label"] else ""), mib(s["heap"]), mib(s["heap_gc"]),
+        rows.append([(f"{s['t']} " if s is not idle else "") + (f"({s['label']})" if s["label"] else ""), mib(s["heap"]), mib(s["heap_gc"]),
                      mib(s["rss"]), str(s["fds"]), str(s["threads"]), str(s["sandboxes"]), str(s["procs"]),
                      str(s["tmp"]), str(s["work"]), mib(s["data"]), str(s["data_files"]), str(s["requests"]),
                      str(s["5xx"]), str(s["503r"])])
@@ -938,12 +957,15 @@ def main():
     else:
         checks.append(("the service ran to the end", False, "it exited"))
     base = last = None
-    if len(samples) >= 3:
-        base = samples[max(1, len(samples) // 3)]
+    running = samples[1:-1] if samples and samples[-1].get("label") == "drained" else samples[1:]
+    if len(running) >= 2 and samples[-1].get("label") == "drained":
+        base = running[len(running) // 3]
         last = samples[-1]
         for key, label in (("heap_gc", "heap after GC"), ("rss", "RSS"), ("fds", "open fds"), ("threads", "threads"),
-                           ("sandboxes", "bwrap sandboxes"), ("tmp", "tmp files"), ("work", "files under work/")):
-            b, l_ = base.get(key), last.get(key)
+                           ("sandboxes", "bwrap sandboxes (at rest)"), ("tmp", "tmp files (at rest)"),
+                           ("work", "files under work/ (at rest)")):
+            b0 = idle if key in ("sandboxes", "tmp", "work") else base
+            b, l_ = b0.get(key), last.get(key)
             if b is None or l_ is None:
                 checks.append((f"{label} flat", False, "not sampled"))
                 continue
@@ -951,7 +973,8 @@ def main():
             limit = b + max(b * rel, absolute)
             fmt = mib if key in ("heap_gc", "rss") else str
             checks.append((f"{label} flat", l_ <= limit,
-                           f"{fmt(b)} at t={base['t']}s -> {fmt(l_)} at t={last['t']}s (limit {fmt(limit)}"
+                           f"{fmt(b)} " + (f"at t={b0['t']}s" if b0 is not idle else "before the traffic")
+                           + f" -> {fmt(l_)} at t={last['t']}s (limit {fmt(limit)}"
                            + (" MiB" if key in ("heap_gc", "rss") else "") + ")"))
         dt = max(1, last["t"] - base["t"])
         if base.get("heap_gc") is not None and last.get("heap_gc") is not None:
@@ -961,8 +984,10 @@ def main():
         say(f"data directory: {mib(base['data'])} -> {mib(last['data'])} MiB ({(last['data'] - base['data']) / dt * 60 / (1 << 20):.2f} "
             f"MiB/min; grows with the bundles and images stored, by design, not checked)")
     else:
-        checks.append(("enough samples to judge (3)", False, f"{len(samples)} samples: run longer or sample more often"))
-    say("== verdict (the last sample against the one ending the first third of the run)")
+        checks.append(("enough samples to judge (2 during the traffic, 1 after)", False,
+                       f"{len(samples)} samples: run longer or sample more often"))
+    say("== verdict (the sample after the drain against the one ending the first third of the traffic; sandboxes, "
+        "temporary and work files against the idle sample before the traffic)")
     for name, ok, detail in checks:
         say(f"  {'ok  ' if ok else 'FAIL'} {name}" + (f": {detail}" if detail else ""))
     failed = [c for c in checks if not c[1]]

@@ -60,7 +60,9 @@ public class Builds {
     private final BuildMetrics metrics;
     private final Clock clock;
     private final ConcurrentMap<String, Flight> flights = new ConcurrentHashMap<>();
-    private final Cache<String, BuildRecord> succeeded = Caffeine.newBuilder().maximumSize(100_000).build();
+    /** Bounded in size and time: a record not asked for in an hour is read from the store again. */
+    private final Cache<String, BuildRecord> succeeded = Caffeine.newBuilder().maximumSize(20_000)
+            .expireAfterAccess(java.time.Duration.ofHours(1)).build();
 
     /** One build in progress in this process, and everyone waiting for it. */
     private static final class Flight {

@@ -19,6 +19,8 @@ class ServedImages {
 
     /** Apps tracked at most: the gauge's tag values stay bounded whatever the traffic. */
     private static final int MAX_APPS = 10_000;
+    /** Images remembered per app at most: past it the gauge stays at this value (far past any useful ladder). */
+    private static final int MAX_IMAGES = 10_000;
 
     private final MeterRegistry meters;
     private final Map<String, Set<String>> images = new ConcurrentHashMap<>();
@@ -41,7 +43,9 @@ class ServedImages {
                 return s;
             });
         }
-        of.add(imageUrl);
+        if (of.size() < MAX_IMAGES) {
+            of.add(imageUrl);
+        }
     }
 
     int distinct(String app) {

@@ -3,12 +3,10 @@ package dev.tailor.limits;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -38,17 +36,9 @@ import dev.tailor.bundle.Archives;
 @AutoConfigureWebTestClient
 class LimitsApiTest {
 
-    static final Path DATA_DIR;
+    static final Path DATA_DIR = dev.tailor.testsupport.TempDirs.create("tailor-limits-test");
     static final String CALLER = "limited-token";
     static final String BUILDER = "builder-token";
-
-    static {
-        try {
-            DATA_DIR = Files.createTempDirectory("tailor-limits-test");
-        } catch (IOException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -81,8 +71,8 @@ class LimitsApiTest {
     String admin;
 
     @BeforeEach
-    void token() throws IOException {
-        admin = Files.readString(DATA_DIR.resolve("admin-token")).trim();
+    void token() {
+        admin = dev.tailor.testsupport.TempDirs.adminToken(DATA_DIR);
         web = web.mutate().responseTimeout(Duration.ofSeconds(60)).build();
     }
 

@@ -1,27 +1,17 @@
 package dev.tailor.retention;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import dev.tailor.testsupport.S3ProxyServer;
+import dev.tailor.testsupport.TempDirs;
 
 /** The collector on an S3-compatible store (a real S3Proxy), with the workers in process. */
 class RetentionS3Test extends RetentionContract {
 
-    static final Path DATA_DIR;
-
-    static {
-        try {
-            DATA_DIR = Files.createTempDirectory("tailor-retention-s3-test");
-        } catch (IOException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    static final Path DATA_DIR = TempDirs.create("tailor-retention-s3-test");
 
     @DynamicPropertySource
     static void s3(DynamicPropertyRegistry registry) {
@@ -35,10 +25,6 @@ class RetentionS3Test extends RetentionContract {
 
     @Override
     String adminToken() {
-        try {
-            return Files.readString(DATA_DIR.resolve("admin-token")).trim();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return TempDirs.adminToken(DATA_DIR);
     }
 }

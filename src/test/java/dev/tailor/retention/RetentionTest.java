@@ -1,25 +1,16 @@
 package dev.tailor.retention;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import dev.tailor.testsupport.TempDirs;
+
 /** The collector on the filesystem store. */
 class RetentionTest extends RetentionContract {
 
-    static final Path DATA_DIR;
-
-    static {
-        try {
-            DATA_DIR = Files.createTempDirectory("tailor-retention-test");
-        } catch (IOException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    static final Path DATA_DIR = TempDirs.create("tailor-retention-test");
 
     @DynamicPropertySource
     static void dataDir(DynamicPropertyRegistry registry) {
@@ -28,10 +19,6 @@ class RetentionTest extends RetentionContract {
 
     @Override
     String adminToken() {
-        try {
-            return Files.readString(DATA_DIR.resolve("admin-token")).trim();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return TempDirs.adminToken(DATA_DIR);
     }
 }

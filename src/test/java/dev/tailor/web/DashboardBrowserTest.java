@@ -112,6 +112,44 @@ class DashboardBrowserTest extends ApiTestBase {
     }
 
     @Test
+    void everyControlIsLabelled_signingInWorksByKeyboardAlone_andTextMeetsAaContrast() {
+        upload("dash-a11y", hello("dash-a11y").tarGz());
+        // keyboard only: focus the token box, type, press Enter
+        WebElement box = waitFor(By.id("token"));
+        box.clear();
+        box.sendKeys(adminToken, org.openqa.selenium.Keys.ENTER);
+        waitFor(By.id("signout"));
+        waitFor(By.cssSelector("article[data-app='dash-a11y']"));
+
+        @SuppressWarnings("unchecked")
+        java.util.List<String> unlabelled = (java.util.List<String>) js("""
+                return [...document.querySelectorAll('input, select, textarea, button')]
+                  .filter(e => e.type !== 'hidden')
+                  .filter(e => !((e.labels && e.labels.length) || e.getAttribute('aria-label')
+                      || e.getAttribute('aria-labelledby') || (e.tagName === 'BUTTON' && e.textContent.trim())))
+                  .map(e => e.outerHTML.slice(0, 120));""");
+        assertThat(unlabelled).as("controls without an accessible name").isEmpty();
+
+        // WCAG 2.1 contrast of every visible text element against the first opaque background behind it
+        @SuppressWarnings("unchecked")
+        java.util.List<String> low = (java.util.List<String>) js("""
+                const rgb = c => (c.match(/[\\d.]+/g) || []).map(Number);
+                const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255;
+                    return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); })
+                  .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
+                const bg = e => { for (; e; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor);
+                    if (c.length === 3 || c[3] > 0.9) return c.slice(0, 3); } return [255, 255, 255]; };
+                return [...document.querySelectorAll('body *')]
+                  .filter(e => e.offsetParent !== null && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
+                  .filter(e => !e.closest('canvas'))
+                  .map(e => { const a = lum(rgb(getComputedStyle(e).color)), b = lum(bg(e));
+                      return [e, (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)]; })
+                  .filter(([e, ratio]) => ratio < 4.5)
+                  .map(([e, ratio]) => e.tagName + ' "' + e.textContent.trim().slice(0, 40) + '" ' + ratio.toFixed(2));""");
+        assertThat(low).as("text below 4.5:1").isEmpty();
+    }
+
+    @Test
     void aBadToken_showsTheProblemsDetail() {
         String detail = problemDetail(web.get().uri("/v1/apps").header("Authorization", "Bearer not-a-token"));
         signIn("not-a-token");

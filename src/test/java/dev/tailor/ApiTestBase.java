@@ -21,17 +21,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 @AutoConfigureWebTestClient
 public abstract class ApiTestBase {
 
-    protected static final Path DATA_DIR;
+    protected static final Path DATA_DIR = dev.tailor.testsupport.TempDirs.create("tailor-api-test");
     public static final String PUBLISHER_TOKEN = "publisher-token";
     public static final String BUILDER_TOKEN = "builder-token";
-
-    static {
-        try {
-            DATA_DIR = Files.createTempDirectory("tailor-api-test");
-        } catch (IOException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {

@@ -28,6 +28,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
 import dev.tailor.limits.TokenRates;
+import dev.tailor.web.ClientAddress;
 import dev.tailor.problem.Problem;
 import dev.tailor.store.DataDir;
 import dev.tailor.store.Digest;
@@ -128,14 +129,10 @@ public class Access {
     /** A token presented and refused is an audited event; a request without any token is not. */
     private TailorException refused(ServerHttpRequest request, String app, Caller caller, TailorException e) {
         events.publishEvent(new TokenRefused(app, caller == null ? null : caller.name(), e.code(),
-                request.getMethod().name(), request.getPath().value(), remote(request)));
+                request.getMethod().name(), request.getPath().value(), ClientAddress.of(request).orElse(null)));
         return e;
     }
 
-    private static String remote(ServerHttpRequest request) {
-        var address = request.getRemoteAddress();
-        return address == null || address.getAddress() == null ? null : address.getAddress().getHostAddress();
-    }
 
     static String hash(String token) {
         return HexFormat.of().formatHex(Digest.sha256().digest(token.getBytes(StandardCharsets.UTF_8)));

@@ -7,10 +7,8 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -102,7 +100,7 @@ final class BootCommand implements Callable<Integer> {
         Path part = out.resolveSibling(out.getFileName() + "." + hex.substring(0, 16) + ".part");
         Downloads.fetch(api, image, part, new Progress(root.env), target);
         verify(api, image, part, hex, keys);
-        move(part, out);
+        Settings.replace(part, out);
         root.env.out().println("sha256:" + hex + "  " + target + "  " + Progress.size(Files.size(out)) + "  " + out);
         String canonical = canonicalHeader(answer);
         if (canonical != null && known == null && !fingerprint.compact()) {
@@ -164,11 +162,4 @@ final class BootCommand implements Callable<Integer> {
         }
     }
 
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
 }

@@ -1,6 +1,5 @@
 package dev.tailor.delivery;
 
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
@@ -20,6 +19,7 @@ import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.tailor.web.ClientAddress;
 import dev.tailor.web.RequestBodies;
 import dev.tailor.limits.WaitingBoots;
 import dev.tailor.problem.Problem;
@@ -170,8 +170,7 @@ class BootController {
 
     /** The address a boot comes from, for the limit on boots waiting at once. */
     private static String client(ServerHttpRequest request) {
-        InetSocketAddress remote = request.getRemoteAddress();
-        return remote == null || remote.getAddress() == null ? "unknown" : remote.getAddress().getHostAddress();
+        return ClientAddress.of(request).orElse("unknown");
     }
 
     private Mono<ResponseEntity<Void>> deliver(Boot boot, Duration patience, boolean pinned, String client) {

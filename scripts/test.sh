@@ -8,4 +8,14 @@ sh compiler-workers/install-toolchains.sh
 if [ -f scripts/install-test-services.sh ]; then
     sh scripts/install-test-services.sh
 fi
-exec ./mvnw -B verify "$@"
+status=0
+./mvnw -B verify "$@" || status=$?
+if [ "$status" -ne 0 ]; then
+    # a test that timed out left every thread's stack in its output file (testsupport.ThreadDumpOnTimeout): show it
+    # here, since CI keeps only the console
+    for f in $(grep -l '^=== threads when' target/surefire-reports/*-output.txt 2>/dev/null); do
+        echo "--- $f"
+        sed -n '/^=== threads when/,/^=== end of threads/p' "$f" | head -1500
+    done
+fi
+exit "$status"

@@ -16,6 +16,21 @@
         .global _start
 _start:
         cpsid if
+        mrs r0, cpsr                    /* a core with the Virtualization Extensions may start in Hyp mode */
+        and r1, r0, #0x1f               /* (QEMU's cortex-a15/a7 on versatilepb): leave it for SVC as Linux does, */
+        cmp r1, #0x1a                   /* or exceptions would go to HVBAR, with ELR_hyp, not lr */
+        bne 2f
+        bic r0, r0, #0x1f
+        orr r0, r0, #0xd3               /* SVC, IRQ and FIQ masked */
+        adr r1, 2f
+        .arch armv7-a                   /* reached on ARMv7 cores with Hyp mode only */
+        .arch_extension virt
+        msr spsr_cxsf, r0               /* the current mode's SPSR (banked access to spsr_hyp is undefined in Hyp) */
+        msr elr_hyp, r1
+        eret
+        .arch armv6
+        .fpu vfpv2
+2:
         ldr sp, =stack_top
         adr r0, vectors                 /* copy the vectors and their address table (16 words) to 0 */
         mov r1, #0

@@ -1,7 +1,11 @@
-/* The PL011 UART of QEMU's ARM virt machine (and many boards): the console of both ARM architectures. */
+/* The PL011 UART: the console of both ARM architectures (QEMU virt for aarch64, versatilepb's UART0 for 32-bit Arm). */
 #include "../common/rt.h"
 
+#if defined(__aarch64__)
 #define UART0 0x09000000ul
+#else
+#define UART0 0x101f1000ul
+#endif
 #define UART_DR (*(volatile uint32_t *)(UART0 + 0x00))
 #define UART_FR (*(volatile uint32_t *)(UART0 + 0x18))
 

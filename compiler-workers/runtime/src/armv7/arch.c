@@ -1,6 +1,7 @@
 /*
- * armv7 on QEMU virt: semihosting exit, generic-timer clock, exception decoding.
- * Compiled with the VFPv3-D16 baseline only: never with NEON, whatever the target.
+ * 32-bit Arm (the armv7 architecture: ARMv6 and ARMv7 cores) on QEMU versatilepb: semihosting exit, a clock
+ * (the generic timer where the core has one, else the board's 24 MHz counter), exception decoding.
+ * Compiled for the ARMv6 VFPv2 baseline only: never with VFPv3, NEON or ARMv7 instructions, whatever the target.
  */
 #include "../common/rt.h"
 
@@ -15,19 +16,28 @@ _Noreturn void arch_exit(int code) {
     register volatile uint32_t *r1 __asm__("r1") = block;
     __asm__ volatile("svc 0x123456" : "+r"(r0) : "r"(r1) : "memory", "lr");
     for (;;) {
-        __asm__ volatile("wfe");
+        /* no wfe: ARMv6 before 6K has none */
     }
 }
 
 static int has_generic_timer;
-static uint32_t fallback_ticks;
+
+/* Versatile system registers: SYS_24MHZ counts at 24 MHz from reset and wraps every 179 s. */
+#define SYS_24MHZ (*(volatile uint32_t *)0x1000005cul)
+static uint32_t counter_last;
+static uint64_t counter_high;
 
 uint64_t arch_ticks(void) {
     if (!has_generic_timer) {
-        return ++fallback_ticks; /* still monotonic, though not real time */
+        uint32_t now = SYS_24MHZ;
+        if (now < counter_last) {
+            counter_high += 1ull << 32; /* read at least once per wrap: good enough for timing an app */
+        }
+        counter_last = now;
+        return counter_high | now;
     }
     uint32_t lo, hi;
-    __asm__ volatile("isb; mrrc p15, 1, %0, %1, c14" : "=r"(lo), "=r"(hi));
+    __asm__ volatile("mcr p15, 0, %2, c7, c5, 4\n\tmrrc p15, 1, %0, %1, c14" : "=r"(lo), "=r"(hi) : "r"(0));
     return ((uint64_t)hi << 32) | lo;
 }
 
@@ -35,14 +45,19 @@ uint64_t arch_tick_hz(void) {
     uint32_t v = 0;
     if (has_generic_timer) {
         __asm__ volatile("mrc p15, 0, %0, c14, c0, 0" : "=r"(v));
+        return v ? v : 1000000000u;
     }
-    return v ? v : 1000000000u;
+    return 24000000u;
 }
 
 void arch_init(void) {
-    uint32_t pfr1;
-    __asm__ volatile("mrc p15, 0, %0, c0, c1, 1" : "=r"(pfr1)); /* ID_PFR1.GenTimer */
+    uint32_t midr, pfr1 = 0;
+    __asm__ volatile("mrc p15, 0, %0, c0, c0, 0" : "=r"(midr));
+    if (((midr >> 16) & 0xfu) == 0xfu) { /* the CPUID scheme (ARM1176, ARMv7): ID_PFR1 exists */
+        __asm__ volatile("mrc p15, 0, %0, c0, c1, 1" : "=r"(pfr1)); /* ID_PFR1.GenTimer */
+    }
     has_generic_timer = ((pfr1 >> 16) & 0xf) != 0;
+    counter_last = SYS_24MHZ;
 }
 
 /* Called from the vector stubs: faulting pc, SPSR, which exception (1 undef, 2 svc, 3 prefetch, 4 data, 5 irq). */

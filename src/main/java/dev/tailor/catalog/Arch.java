@@ -13,7 +13,7 @@ public enum Arch {
     X86_64("x86_64", "amd64", "x86-64", "x64"),
     I686("i686", "i386", "i486", "i586", "x86"),
     AARCH64("aarch64", "arm64", "armv8"),
-    ARMV7("armv7", "armv7l", "armhf", "arm", "armv7a"),
+    ARMV7("armv7", "armv7l", "armhf", "arm", "armv7a", "armv6l", "armv6"),
     /** WebAssembly: a portable module rather than a machine, built only for apps whose manifest lists it. */
     WASM32("wasm32", "wasm");
 

@@ -170,7 +170,9 @@ final class CpuinfoParser {
         }
         Set<String> common = intersection(view.lines());
         TreeSet<String> ignored = new TreeSet<>();
-        TreeSet<String> features = FeatureNames.fold(view.arch(), common, ignored);
+        // kernels before 2.6.37 print no 'tls': an ARMv7-only name stands for it (the ARMv6 rung requires it)
+        TreeSet<String> features = FeatureNames.withImplied(view.arch(),
+                FeatureNames.fold(view.arch(), common, ignored), notes);
         ignored.removeAll(Set.of("wp")); // printed by some vendor arm64 kernels; means nothing to a compiler
         lostToOtherCores(view.lines(), common, view.arch(), notes);
         if (!ignored.isEmpty()) {

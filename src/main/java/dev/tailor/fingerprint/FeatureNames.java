@@ -100,7 +100,10 @@ public final class FeatureNames {
 
     /**
      * Adds the features the architecture itself guarantees, so {@code x86_64:avx2} means what a person means by it.
-     * Only x86-64 has such a guarantee: FP and Advanced SIMD are optional in ARMv8-A, VFP and NEON in ARMv7-A.
+     * x86-64 guarantees its psABI baseline. On 32-bit Arm, a name only ARMv7 and later cores have (VFPv3, NEON,
+     * LPAE, hardware divide, the ARMv8 AArch32 extensions) implies {@code tls}, the user thread-ID register every
+     * ARMv7 core has: the ARMv6 rung requires it to tell ARMv6 from ARMv5 (whose kernels print {@code vfp} without
+     * {@code tls} when the core has a VFP9). FP and Advanced SIMD stay optional, as ARMv8-A and ARMv7-A make them.
      */
     static TreeSet<String> withImplied(Arch arch, Set<String> features, List<String> notes) {
         TreeSet<String> out = new TreeSet<>(features);
@@ -110,8 +113,17 @@ public final class FeatureNames {
             out.addAll(added);
             notes.add("added " + String.join(", ", added) + ": every x86-64 CPU has them (AMD64 requires them)");
         }
+        if (arch == Arch.ARMV7 && !out.contains("tls") && out.stream().anyMatch(ARMV7_ONLY::contains)) {
+            out.add("tls");
+            notes.add("added tls: " + String.join(", ", out.stream().filter(ARMV7_ONLY::contains).toList())
+                    + " exist only on ARMv7 and later cores, which all have the thread-ID register");
+        }
         return out;
     }
+
+    /** 32-bit Arm feature names no ARMv6 or older core has. */
+    private static final Set<String> ARMV7_ONLY = Set.of("vfpv3", "vfpv3d16", "vfpd32", "vfpv4", "neon", "thumbee",
+            "idiva", "idivt", "lpae", "aes", "pmull", "sha1", "sha2", "crc32");
 
     /** Every canonical name of the architecture. */
     public static Set<String> vocabulary(Arch arch) {

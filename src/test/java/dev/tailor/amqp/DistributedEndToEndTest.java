@@ -52,8 +52,8 @@ class DistributedEndToEndTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Pattern IMAGE = Pattern.compile("images/sha256/[0-9a-f]{64}");
-    private static final Map<String, String> BASELINES = Map.of("x86_64", "x86_64-v1", "i686", "i686-base",
-            "aarch64", "aarch64-v8.0", "armv7", "armv7-vfpv3d16");
+    private static final Map<String, String> BASELINES = Map.of("x86_64", "x86_64-v1", "i686", "i586-base",
+            "aarch64", "aarch64-v8.0", "armv7", "armv6-vfpv2");
 
     private static RabbitMqServer rabbit;
     private static S3ProxyServer s3;

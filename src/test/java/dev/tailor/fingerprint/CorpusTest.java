@@ -80,7 +80,8 @@ class CorpusTest {
             }
         } catch (FingerprintException ex) {
             assertThat(ex.problem().status()).isEqualTo(422);
-            assertThat(e.name()).isEqualTo("raspberrypi-zero.log");
+            // since the ARMv6 rung, the Pi Zero resolves too: every corpus file has a safe target
+            throw new AssertionError(e.name() + " refused: " + ex.detail(), ex);
         }
     }
 

@@ -89,7 +89,8 @@ class FingerprintControllerTest {
         expectProblem(post("/v1/fingerprints/resolve", MediaType.APPLICATION_OCTET_STREAM, "x".getBytes()), 415,
                 "fingerprint.unsupported_media_type");
         expectProblem(post("/v1/fingerprints/resolve", MediaType.TEXT_PLAIN,
-                Corpus.get("raspberrypi-zero.log").text().getBytes()), 422, "fingerprint.unsupported_cpu");
+                Corpus.resource("cpuinfo-armv6/arm1176-without-vfp.cpuinfo").getBytes()), 422,
+                "fingerprint.unsupported_cpu");
     }
 
     @Test

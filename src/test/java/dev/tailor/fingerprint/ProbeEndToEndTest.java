@@ -46,7 +46,14 @@ class ProbeEndToEndTest extends ApiTestBase {
 
     @ParameterizedTest(name = "{0} on {1} resolves to {2}")
     @CsvSource({
+            // each architecture's oldest QEMU model Tailor has a rung for, and its newest ('max')
             "x86_64, qemu64, x86_64-v1",
+            "x86_64, max, x86_64-v3",
+            "i686, pentium, i586-base",
+            "i686, max, i686-sse2",
+            "aarch64, max, aarch64-v8.2-crypto",
+            "armv7, arm1176, armv6-vfpv2",
+            "armv7, max, armv7-neon-vfpv4",
             "x86_64, Nehalem, x86_64-v2",
             "x86_64, Haswell, x86_64-v3",
             "i686, pentium3, i686-base",

@@ -59,11 +59,11 @@ class PrebuildsTest {
         record(stats, "x86_64-v3", 5);
         record(stats, "aarch64-v8.2", 9); // the most requested, but the manifest lists no aarch64
         record(stats, "x86_64-v2", 2);
-        record(stats, "i686-base", 1);
+        record(stats, "i686-base", 1); // above the i686 baseline (i586-base): a requested rung like the others
         stats.record("other", "x86_64-v4");
 
         assertThat(ids(prebuilds(stats, store()).targets(DOC))).containsExactly(CATALOG.baseline(Arch.X86_64).id(),
-                CATALOG.baseline(Arch.I686).id(), "x86_64-v3", "x86_64-v2");
+                CATALOG.baseline(Arch.I686).id(), "x86_64-v3", "x86_64-v2", "i686-base");
     }
 
     /** A report like rung-bound's: v3 (AVX2) pays 3x, everything above it and v2 buys nothing. */
@@ -94,6 +94,6 @@ class PrebuildsTest {
         assertThat(ranked).extracting(r -> r.target().id()).containsExactly("x86_64-v3");
         assertThat(ranked.get(0).devices()).isEqualTo(9);
         assertThat(ranked.get(0).gain()).isEqualTo(3.0);
-        assertThat(ids(prebuilds.targets(DOC))).containsExactly("x86_64-v1", "i686-base", "x86_64-v3");
+        assertThat(ids(prebuilds.targets(DOC))).containsExactly("x86_64-v1", "i586-base", "x86_64-v3");
     }
 }

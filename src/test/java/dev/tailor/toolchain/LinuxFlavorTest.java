@@ -29,7 +29,7 @@ class LinuxFlavorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"x86_64-v1", "i686-base", "aarch64-v8.0", "armv7-vfpv3d16"})
+    @ValueSource(strings = {"x86_64-v1", "i586-base", "i686-base", "aarch64-v8.0", "armv6-vfpv2", "armv7-vfpv3d16"})
     void hello_asLinuxExecutable_printsTheImagesConsole_onFdOne_andExitsWithMainsCode(String id) {
         Target t = target(id);
         CompileResult built = buildLinux(TestToolchain.example("hello"), t);

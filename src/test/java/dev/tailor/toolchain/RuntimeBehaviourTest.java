@@ -140,8 +140,12 @@ class RuntimeBehaviourTest {
     }
 
     /** The ARM virt machines and x86_64's page tables fault on an unmapped address; i686 runs with paging off. */
+    /**
+     * Not armv7: on versatilepb, the one board of every 32-bit Arm core (virt cannot take the ARMv6 one), QEMU
+     * raises no external abort for an unmapped address and the runtime runs with the MMU off, so the read gives 0.
+     */
     static Stream<Arch> badAccess() {
-        return Stream.of(Arch.X86_64, Arch.AARCH64, Arch.ARMV7);
+        return Stream.of(Arch.X86_64, Arch.AARCH64);
     }
 
     private static Qemu.Boot run(Arch arch, int mode) {

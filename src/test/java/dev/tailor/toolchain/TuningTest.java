@@ -94,6 +94,42 @@ class TuningTest {
                 TestToolchain.disassemble(image, "--mattr=+neon"), Pattern.compile("\\sv\\w+\\.[iusfp]?(8|16|32|64)\\s"));
     }
 
+    /** The ARMv6 rung exists for the ARM1176: an image of the ARMv7 baseline stops there with the clear message. */
+    @Test
+    void armv7Image_onTheArmv6Core_stopsWithTheClearMessage() {
+        Path image = TestToolchain.build(TestToolchain.example("compute"), target("armv7-vfpv3d16")).image();
+        Qemu.Boot boot = TestToolchain.boot(target("armv7-vfpv3d16"), "arm1176", image);
+        assertThat(boot.exitCode()).as(boot.console()).isEqualTo(121);
+        assertThat(boot.console()).contains("tailor: boot ", "tailor: illegal instruction at 0x",
+                "this CPU lacks an instruction the image was built for");
+    }
+
+    @Test
+    void armv6Image_usesNoArmv7OrVfpv3Instruction_andRunsOnTheArm1176() {
+        Path image = TestToolchain.build(TestToolchain.example("compute"), target("armv6-vfpv2")).image();
+        assertThat(TestToolchain.disassemble(image)).doesNotContainPattern("\\s(movw|movt|isb|dsb|dmb|wfe|wfi|sdiv|udiv|ubfx|sbfx|bfi|bfc|rbit)\\s")
+                .doesNotContainPattern("\\svmov\\.f(32|64)\\s+[sd]\\d+, #");
+        Qemu.Boot boot = TestToolchain.boot(target("armv6-vfpv2"), "arm1176", image);
+        assertThat(boot.exitCode()).as(boot.console()).isZero();
+        assertThat(boot.console()).contains(ComputeChecksumTest.EXPECTED);
+    }
+
+    /** i586-base is the Pentium's rung: the i686 baseline (CMOV) stops on it with the clear message. */
+    @Test
+    void i686Image_onAPentium_stopsWithTheClearMessage_andTheI586ImageContainsNoCmov() {
+        Path i686 = TestToolchain.build(TestToolchain.example("compute"), target("i686-base")).image();
+        assertThat(TestToolchain.disassemble(i686)).containsPattern("\\scmov\\w*\\s");
+        Qemu.Boot boot = TestToolchain.boot(target("i686-base"), "pentium", i686);
+        assertThat(boot.exitCode()).as(boot.console()).isEqualTo(121);
+        assertThat(boot.console()).contains("this CPU lacks an instruction the image was built for");
+
+        Path i586 = TestToolchain.build(TestToolchain.example("compute"), target("i586-base")).image();
+        assertThat(TestToolchain.disassemble(i586)).doesNotContainPattern("\\s(cmov|fcmov|fcomi|fucomi)\\w*\\s");
+        Qemu.Boot ok = TestToolchain.boot(target("i586-base"), "pentium", i586);
+        assertThat(ok.exitCode()).as(ok.console()).isZero();
+        assertThat(ok.console()).contains(ComputeChecksumTest.EXPECTED);
+    }
+
     /** Exit code 121, and the reported address is an instruction of the kind the target added. */
     private static void assertStopsAtIllegalInstruction(String targetId, String model, Path image, String disassembly,
                                                         Pattern tunedInstruction) {

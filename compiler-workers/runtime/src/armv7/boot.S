@@ -1,12 +1,13 @@
 /*
  * 32-bit Arm entry on QEMU versatilepb (every 32-bit Arm CPU model: arm1176 and the Cortex-A7/A8/A9/A15):
- * loaded as an ELF at 0x10000, entered in SVC mode with the MMU off.
+ * loaded as an ELF at 0x10000, entered in SVC mode with the MMU off; turns it on with an identity map (mmu_on).
  * ARMv6-safe: this file and everything else plain runs on an ARM1176 (ARMv6, VFPv2) as on any ARMv7 core, so an
  * image tuned too high for the CPU still reaches its undefined-instruction handler and says so. No isb/dsb (ARMv7):
  * the CP15 "flush prefetch buffer" operation instead; no VBAR (ARMv6 cores without the Security Extensions lack
  * it): the vectors are copied to address 0 (RAM on versatilepb), where every core takes exceptions with
  * SCTLR.V = 0 and, where VBAR exists, its reset value 0. No MPIDR either (ARMv6 has none): the board has one core.
- * Enables VFP (CPACR, FPEXC: both exist on ARM1176), clears .bss. The run-time ABI's 64-bit division is in aeabi.S.
+ * Enables VFP (CPACR, FPEXC: both exist on ARM1176), clears .bss, then turns the MMU on. The run-time ABI's
+ * 64-bit division is in aeabi.S.
  */
         .syntax unified
         .arch armv6
@@ -56,9 +57,58 @@ _start:
 1:      cmp r0, r1
         strlo r2, [r0], #4
         blo 1b
+        bl mmu_on
         bl arch_init
         bl tailor_start
 park:   b park                          /* no wfe: ARMv6 (before 6K) has none */
+
+/*
+ * MMU on, with a flat identity map in the short-descriptor format that ARMv6 (SCTLR.XP = 1) and ARMv7 share, so
+ * that a bad pointer faults: QEMU's versatilepb reads unmapped addresses as 0 and ignores writes to them.
+ * 1 MiB sections: RAM from 0 (vectors, image, heap, stacks, this table) up to _end rounded up, as Normal
+ * non-cacheable memory (unaligned access allowed, as with Normal memory anywhere; SCTLR.C and .I stay 0, so no
+ * cache holds anything and no cache maintenance is needed), and the two device sections the runtime touches,
+ * 0x10000000 (system registers: the 24 MHz counter) and 0x10100000 (UART0 at 0x101f1000), as Shareable Device,
+ * execute-never. Every other entry is 0: a translation fault (data or prefetch abort). Domain 0, client, AP full
+ * access; TTBCR = 0 (TTBR0 only, 16 KiB table); table walks non-cacheable (TTBR0's attribute bits 0).
+ * Before the MMU goes on, the table writes complete (c7,c10,4: the ARMv6 spelling of dsb) and the TLB and branch
+ * predictor are invalidated; the prefetch flush (c7,c5,4, the ARMv6 isb) comes before and after setting SCTLR.M.
+ */
+#define SECTION_RAM     0x00001c02      /* section, AP=0b11, TEX=0b001 C=0 B=0: Normal non-cacheable */
+#define SECTION_DEVICE  0x00000c16      /* section, AP=0b11, TEX=0b000 C=0 B=1: Shareable Device; XN */
+mmu_on:
+        ldr r0, =tailor_ttb             /* in .bss: already all zero (every entry a translation fault) */
+        ldr r1, =SECTION_RAM
+        ldr r2, =_end
+        add r2, r2, #0x00100000
+        sub r2, r2, #1
+        lsr r2, r2, #20                 /* RAM sections: _end rounded up to 1 MiB */
+        mov r3, r0
+1:      str r1, [r3], #4
+        add r1, r1, #0x00100000
+        subs r2, r2, #1
+        bne 1b
+        ldr r1, =(0x10000000 | SECTION_DEVICE)
+        str r1, [r0, #(0x100 * 4)]
+        ldr r1, =(0x10100000 | SECTION_DEVICE)
+        str r1, [r0, #(0x101 * 4)]
+        mov r1, #0
+        mcr p15, 0, r1, c7, c10, 4      /* data synchronization barrier (dsb): the table is written */
+        mcr p15, 0, r1, c2, c0, 2       /* TTBCR = 0: short descriptors, TTBR0 translates everything */
+        mcr p15, 0, r0, c2, c0, 0       /* TTBR0 = the table, walks non-cacheable */
+        ldr r1, =0x55555555
+        mcr p15, 0, r1, c3, c0, 0       /* DACR: every domain client (permissions checked) */
+        mov r1, #0
+        mcr p15, 0, r1, c8, c7, 0       /* invalidate the unified TLB */
+        mcr p15, 0, r1, c7, c5, 6       /* invalidate the branch predictor */
+        mcr p15, 0, r1, c7, c10, 4      /* dsb */
+        mcr p15, 0, r1, c7, c5, 4       /* isb */
+        mrc p15, 0, r0, c1, c0, 0
+        orr r0, r0, #(1 << 23)          /* SCTLR.XP: ARMv6 descriptors (ARM1176; reads as one on ARMv7) */
+        orr r0, r0, #1                  /* SCTLR.M; A, C, I unchanged */
+        mcr p15, 0, r0, c1, c0, 0
+        mcr p15, 0, r1, c7, c5, 4       /* isb: the identity map keeps this code where it is */
+        bx lr
 
         /* Position-independent: each entry loads its handler's absolute address from the table 8 words on. */
         .balign 32
@@ -116,3 +166,7 @@ trap_common:
 stack_top:
         .space 8192
 trap_stack_top:
+        .balign 16384                   /* TTBR0 with TTBCR.N = 0: 16 KiB aligned, 4096 section entries */
+        .global tailor_ttb
+tailor_ttb:
+        .space 16384

@@ -4,7 +4,7 @@
  * before main: from then on the app may only write to fd 1 or 2, read the clock and exit. Any other system call
  * (open, fork, socket, mmap...) kills the process with SIGSYS.
  *
- * No libc: four architectures' system call conventions below, and nothing else from the host.
+ * No libc: five architectures' system call conventions below, and nothing else from the host.
  */
 #include "../common/rt.h"
 
@@ -28,6 +28,11 @@ const char arch_name[] = "armv7";
 enum { SYS_EXIT = 1, SYS_WRITE = 4, SYS_SIGRETURN = 119, SYS_PRCTL = 172, SYS_RT_SIGRETURN = 173,
        SYS_RT_SIGACTION = 174, SYS_EXIT_GROUP = 248, SYS_CLOCK_GETTIME = 263, SYS_CLOCK_GETTIME64 = 403 };
 #define AUDIT_ARCH 0x40000028u
+#elif defined(__riscv) && __riscv_xlen == 64
+const char arch_name[] = "riscv64";
+enum { SYS_WRITE = 64, SYS_EXIT = 93, SYS_EXIT_GROUP = 94, SYS_CLOCK_GETTIME = 113, SYS_RT_SIGACTION = 134,
+       SYS_RT_SIGRETURN = 139, SYS_PRCTL = 167, SYS_CLOCK_GETTIME64 = -1, SYS_SIGRETURN = -1 };
+#define AUDIT_ARCH 0xc00000f3u
 #else
 #error "no Linux system call convention for this architecture"
 #endif
@@ -59,6 +64,15 @@ static long sys(long nr, long a, long b, long c, long d, long e) {
     register long r4 __asm__("r4") = e;
     __asm__ volatile("svc #0" : "+r"(r0) : "r"(r7), "r"(r1), "r"(r2), "r"(r3), "r"(r4) : "memory");
     ret = r0;
+#elif defined(__riscv)
+    register long a7 __asm__("a7") = nr;
+    register long a0 __asm__("a0") = a;
+    register long a1 __asm__("a1") = b;
+    register long a2 __asm__("a2") = c;
+    register long a3 __asm__("a3") = d;
+    register long a4 __asm__("a4") = e;
+    __asm__ volatile("ecall" : "+r"(a0) : "r"(a7), "r"(a1), "r"(a2), "r"(a3), "r"(a4) : "memory");
+    ret = a0;
 #endif
     return ret;
 }
@@ -76,6 +90,9 @@ __asm__(".text\n.globl _start\n.type _start,%function\n_start:\n"
 #elif defined(__arm__)
 __asm__(".text\n.globl _start\n.type _start,%function\n_start:\n"
         "  mov fp, #0\n  mov lr, #0\n  mov r0, sp\n  bic sp, sp, #15\n  bl linux_start\n  udf #0\n");
+#elif defined(__riscv)
+__asm__(".text\n.globl _start\n.type _start,%function\n_start:\n"
+        "  li fp, 0\n  li ra, 0\n  mv a0, sp\n  andi sp, sp, -16\n  call linux_start\n  unimp\n");
 #endif
 
 /* ---- console: fd 1, a line at a time (linebuf.c) ---- */
@@ -123,7 +140,9 @@ enum { SIGILL = 4, SIGTRAP = 5, SIGBUS = 7, SIGFPE = 8, SIGSEGV = 11 };
 struct kernel_sigaction {
     void (*handler)(int, void *, void *);
     unsigned long flags;
-    void (*restorer)(void);
+#if !defined(__riscv)
+    void (*restorer)(void); /* riscv's kernel has no SA_RESTORER field: the vDSO returns from handlers */
+#endif
     uint32_t mask[2];
 };
 
@@ -163,7 +182,7 @@ static void catch_faults(void) {
     for (unsigned i = 0; i < sizeof signals / sizeof signals[0]; i++) {
         struct kernel_sigaction sa = {.handler = on_fault, .flags = SA_SIGINFO};
 #if defined(__x86_64__) || defined(__i386__)
-        sa.flags |= SA_RESTORER; /* x86 needs its own return path; ARM kernels provide one */
+        sa.flags |= SA_RESTORER; /* x86 needs its own return path; ARM and RISC-V kernels provide one */
         sa.restorer = linux_restore;
 #endif
         sys(SYS_RT_SIGACTION, signals[i], (long)&sa, 0, 8, 0);

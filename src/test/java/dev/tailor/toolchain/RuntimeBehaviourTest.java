@@ -139,9 +139,10 @@ class RuntimeBehaviourTest {
         assertThat(boot.console()).contains("tailor: stack overflow");
     }
 
-    /** The ARM virt machines and x86_64's page tables fault on an unmapped address; i686 runs with paging off. */
+    /** The ARM and RISC-V virt machines and x86_64's page tables fault on an unmapped address; i686 runs with paging
+     * off. */
     static Stream<Arch> badAccess() {
-        return Stream.of(Arch.X86_64, Arch.AARCH64, Arch.ARMV7);
+        return Stream.of(Arch.X86_64, Arch.AARCH64, Arch.ARMV7, Arch.RISCV64);
     }
 
     private static Qemu.Boot run(Arch arch, int mode) {

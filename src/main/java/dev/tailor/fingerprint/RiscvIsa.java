@@ -41,9 +41,8 @@ final class RiscvIsa {
                 continue;
             }
             char first = token.charAt(0);
-            // once a multi-letter extension appeared, or when the token starts with z/s/h(+letter)/x, it names one
-            if (multi || first == 'z' || first == 's' || first == 'x'
-                    || first == 'h' && token.length() > 1 && Character.isLetter(token.charAt(1))) {
+            // once a multi-letter extension appeared, or when the token starts with z, s or x, it names one
+            if (multi || first == 'z' || first == 's' || first == 'x') {
                 multi = true;
                 String name = VERSION.matcher(token).replaceFirst("");
                 if (!name.isEmpty() && name.length() <= 40) {

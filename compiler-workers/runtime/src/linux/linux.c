@@ -18,21 +18,22 @@ const char arch_name[] = "i686";
 enum { SYS_EXIT = 1, SYS_WRITE = 4, SYS_SIGRETURN = 119, SYS_PRCTL = 172, SYS_RT_SIGRETURN = 173,
        SYS_RT_SIGACTION = 174, SYS_EXIT_GROUP = 252, SYS_CLOCK_GETTIME = 265, SYS_CLOCK_GETTIME64 = 403 };
 #define AUDIT_ARCH 0x40000003u
-#elif defined(__aarch64__)
-const char arch_name[] = "aarch64";
+#elif defined(__aarch64__) || defined(__riscv) && __riscv_xlen == 64
+/* asm-generic's numbers, which arm64 and riscv64 share */
 enum { SYS_WRITE = 64, SYS_EXIT = 93, SYS_EXIT_GROUP = 94, SYS_CLOCK_GETTIME = 113, SYS_RT_SIGACTION = 134,
        SYS_RT_SIGRETURN = 139, SYS_PRCTL = 167, SYS_CLOCK_GETTIME64 = -1, SYS_SIGRETURN = -1 };
+#if defined(__aarch64__)
+const char arch_name[] = "aarch64";
 #define AUDIT_ARCH 0xc00000b7u
+#else
+const char arch_name[] = "riscv64";
+#define AUDIT_ARCH 0xc00000f3u
+#endif
 #elif defined(__arm__)
 const char arch_name[] = "armv7";
 enum { SYS_EXIT = 1, SYS_WRITE = 4, SYS_SIGRETURN = 119, SYS_PRCTL = 172, SYS_RT_SIGRETURN = 173,
        SYS_RT_SIGACTION = 174, SYS_EXIT_GROUP = 248, SYS_CLOCK_GETTIME = 263, SYS_CLOCK_GETTIME64 = 403 };
 #define AUDIT_ARCH 0x40000028u
-#elif defined(__riscv) && __riscv_xlen == 64
-const char arch_name[] = "riscv64";
-enum { SYS_WRITE = 64, SYS_EXIT = 93, SYS_EXIT_GROUP = 94, SYS_CLOCK_GETTIME = 113, SYS_RT_SIGACTION = 134,
-       SYS_RT_SIGRETURN = 139, SYS_PRCTL = 167, SYS_CLOCK_GETTIME64 = -1, SYS_SIGRETURN = -1 };
-#define AUDIT_ARCH 0xc00000f3u
 #else
 #error "no Linux system call convention for this architecture"
 #endif
@@ -46,15 +47,22 @@ static long sys(long nr, long a, long b, long c, long d, long e) {
     __asm__ volatile("syscall" : "=a"(ret) : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8) : "rcx", "r11", "memory");
 #elif defined(__i386__)
     __asm__ volatile("int $0x80" : "=a"(ret) : "a"(nr), "b"(a), "c"(b), "d"(c), "S"(d), "D"(e) : "memory");
-#elif defined(__aarch64__)
-    register long x8 __asm__("x8") = nr;
-    register long x0 __asm__("x0") = a;
-    register long x1 __asm__("x1") = b;
-    register long x2 __asm__("x2") = c;
-    register long x3 __asm__("x3") = d;
-    register long x4 __asm__("x4") = e;
-    __asm__ volatile("svc #0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4) : "memory");
-    ret = x0;
+#elif defined(__aarch64__) || defined(__riscv)
+    /* one convention in two register files: the number in x8 (a7), arguments and result from x0 (a0) */
+#if defined(__aarch64__)
+#define REG(arm64, rv64) arm64
+#else
+#define REG(arm64, rv64) rv64
+#endif
+    register long num __asm__(REG("x8", "a7")) = nr;
+    register long r0 __asm__(REG("x0", "a0")) = a;
+    register long r1 __asm__(REG("x1", "a1")) = b;
+    register long r2 __asm__(REG("x2", "a2")) = c;
+    register long r3 __asm__(REG("x3", "a3")) = d;
+    register long r4 __asm__(REG("x4", "a4")) = e;
+    __asm__ volatile(REG("svc #0", "ecall") : "+r"(r0) : "r"(num), "r"(r1), "r"(r2), "r"(r3), "r"(r4) : "memory");
+    ret = r0;
+#undef REG
 #elif defined(__arm__)
     register long r7 __asm__("r7") = nr;
     register long r0 __asm__("r0") = a;
@@ -64,15 +72,6 @@ static long sys(long nr, long a, long b, long c, long d, long e) {
     register long r4 __asm__("r4") = e;
     __asm__ volatile("svc #0" : "+r"(r0) : "r"(r7), "r"(r1), "r"(r2), "r"(r3), "r"(r4) : "memory");
     ret = r0;
-#elif defined(__riscv)
-    register long a7 __asm__("a7") = nr;
-    register long a0 __asm__("a0") = a;
-    register long a1 __asm__("a1") = b;
-    register long a2 __asm__("a2") = c;
-    register long a3 __asm__("a3") = d;
-    register long a4 __asm__("a4") = e;
-    __asm__ volatile("ecall" : "+r"(a0) : "r"(a7), "r"(a1), "r"(a2), "r"(a3), "r"(a4) : "memory");
-    ret = a0;
 #endif
     return ret;
 }

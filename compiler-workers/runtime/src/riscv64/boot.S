@@ -35,9 +35,11 @@ trap_entry:
         call riscv64_trap
         j park
 
-        .bss
+        /* the trap stack below the app's, so an overflow of the app's stack runs into it last */
+        .section .bss.stacks, "aw", @nobits
         .balign 16
-        .space 65536
-stack_top:
-        .space 8192
+trap_stack_bottom:
+        .skip 8192
 trap_stack_top:
+        .skip 65536
+stack_top:

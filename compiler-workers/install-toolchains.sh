@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs what compiles and boots Tailor images, from Debian packages, only when missing:
-# clang, ld.lld, wasm-ld and llvm-objdump (one compiler for every architecture), QEMU for x86 and ARM (system
-# emulation boots images; user mode runs ARM and 32-bit x86 `linux` executables), Node.js (runs wasm32 modules with
+# clang, ld.lld, wasm-ld and llvm-objdump (one compiler for every architecture), QEMU for x86, ARM and RISC-V (system
+# emulation boots images; user mode runs ARM, RISC-V and 32-bit x86 `linux` executables), Node.js (runs wasm32 modules with
 # compiler-workers/wasm/run.mjs) and bubblewrap for the build sandbox. Safe to run again: it installs nothing that is
 # present.
 set -eu
@@ -13,7 +13,8 @@ have ld.lld && have wasm-ld || need="$need lld"
 have llvm-objdump || need="$need llvm"
 have qemu-system-x86_64 && have qemu-system-i386 || need="$need qemu-system-x86"
 have qemu-system-aarch64 && have qemu-system-arm || need="$need qemu-system-arm"
-have qemu-aarch64 && have qemu-arm && have qemu-i386 || need="$need qemu-user"
+have qemu-system-riscv64 || need="$need qemu-system-misc"
+have qemu-aarch64 && have qemu-arm && have qemu-i386 && have qemu-riscv64 || need="$need qemu-user"
 have node || need="$need nodejs"
 have bwrap || need="$need bubblewrap"
 
@@ -35,5 +36,6 @@ clang --version | head -n 1
 ld.lld --version
 qemu-system-x86_64 --version | head -n 1
 qemu-system-aarch64 --version | head -n 1
+qemu-system-riscv64 --version | head -n 1
 echo "node $(node --version)"
 bwrap --version

@@ -46,8 +46,11 @@ def satisfies(spec):
     return True
 
 
+TRIPLES = {"x86_64": "x86_64-unknown-none-elf", "aarch64": "aarch64-none-elf", "riscv64": "riscv64-unknown-elf"}
+
+
 def clang_ok(arch, flags):
-    triple = "x86_64-unknown-none-elf" if arch == "x86_64" else "aarch64-none-elf"
+    triple = TRIPLES[arch]
     r = subprocess.run(["clang", "--target=" + triple, *flags, "-c", "-x", "c", "/dev/null", "-o", "/dev/null"],
                        capture_output=True)
     return r.returncode == 0
@@ -72,6 +75,8 @@ def ancestors(d, n):
 def level_id(arch, generic):
     if arch == "x86_64":
         return "x86_64-v1" if generic == "x86_64" else generic.replace("x86_64_v", "x86_64-v")
+    if arch == "riscv64" and generic == "riscv64":
+        return "riscv64-rva20"  # archspec's riscv64 is RV64GC
     return None
 
 
@@ -90,7 +95,7 @@ def main():
         full[t["id"]] = feats
 
     entries, problems = [], []
-    names = [n for n in d if family(d, n) in ("x86_64", "aarch64") and d[n]["vendor"] != "generic"]
+    names = [n for n in d if family(d, n) in ("x86_64", "aarch64", "riscv64") and d[n]["vendor"] != "generic"]
     done = set()
     while len(done) < len(names):  # archspec lists parents first, but do not rely on it
         for n in names:
@@ -100,7 +105,8 @@ def main():
             arch = family(d, n)
             u = d[n]
             feats = {X86_ALIASES.get(x, x) for x in u["features"]} - NOT_ISA
-            if arch == "x86_64":
+            if arch in ("x86_64", "riscv64"):
+                # archspec leaves the generic ancestor's baseline implicit (its riscv64 cores list no features)
                 generics = [a for a in ancestors(d, n) if d[a]["vendor"] == "generic"]
                 deepest = max(generics, key=lambda g: len(ancestors(d, g)))
                 feats |= full[level_id(arch, deepest)]
@@ -168,7 +174,8 @@ def flags_for(d, n, arch, feats, full):
         if ca is None:
             continue
         base = render(a, ca)
-        a_feats = full.get(arch + "-" + a) or {X86_ALIASES.get(x, x) for x in d[a]["features"]}
+        a_feats = full.get(arch + "-" + a) or (full[level_id(arch, a)] if arch == "riscv64" else
+                                               {X86_ALIASES.get(x, x) for x in d[a]["features"]})
         extra = sorted(feats - a_feats - NOT_ISA)
         accepted, rejected = [], []
         for x in extra:

@@ -1,8 +1,8 @@
 /*
  * The CPU probe: a Tailor app that prints this CPU's fingerprint in the compact form the boot endpoint accepts,
  *     tailor-cpu: <arch>:<feature>,<feature>,...
- * with Linux /proc/cpuinfo feature names (except x86 "sse3", which Linux calls "pni"). Devices without an OS
- * to ask boot it once and send the line. Built for each architecture's baseline target, so it runs anywhere.
+ * with Linux /proc/cpuinfo feature names (except x86 "sse3", which Linux calls "pni"; riscv64 names the extensions
+ * of its isa line, one each). Devices without an OS to ask boot it once and send the line. Built for each architecture's baseline target, so it runs anywhere.
  * Features the OS must enable (AVX, AVX-512) are reported only when the runtime could enable them, as Linux does.
  */
 #include <stdio.h>
@@ -250,6 +250,47 @@ static void probe(void) {
     feature(FIELD(isar5, 8) >= 1, "sha1");
     feature(FIELD(isar5, 12) >= 1, "sha2");
     feature(FIELD(isar5, 16) >= 1, "crc32");
+    printf("\n");
+}
+
+#elif defined(__riscv) && __riscv_xlen == 64
+
+#define CSR(name) ({ uint64_t v_; __asm__ volatile("csrr %0, " name : "=r"(v_)); v_; })
+
+/*
+ * Runs one instruction (its encoding, so the probe itself stays RV64GC) with a trap vector of its own: 1 when the hart
+ * executes it, 0 when it raises an exception (illegal instruction). t2 is the instruction's scratch register.
+ */
+#define TRY(word) ({ long ok_; __asm__ volatile(                                                           \
+        "la t0, 1f\n\tcsrrw t1, mtvec, t0\n\tli t2, 1\n\tli %0, 1\n\t.word " word "\n\tj 2f\n"              \
+        "\t.balign 4\n1:\tli %0, 0\n\tla t0, 2f\n\tcsrw mepc, t0\n\tmret\n2:\tcsrw mtvec, t1"                \
+        : "=&r"(ok_) : : "t0", "t1", "t2", "memory"); ok_; })
+
+static void probe(void) {
+    uint64_t misa = CSR("misa");
+    uint64_t mstatus = CSR("mstatus");
+    printf("tailor-cpu-model: mvendorid=0x%llx marchid=0x%llx mimpid=0x%llx\n", (unsigned long long)CSR("mvendorid"),
+           (unsigned long long)CSR("marchid"), (unsigned long long)CSR("mimpid"));
+
+    printf("tailor-cpu: riscv64:");
+    /* misa's letters (bit n is 'a' + n); a hart may answer 0 ("not implemented"): then only what this probe, built
+     * for RV64GC, already ran on is known. */
+    uint64_t letters = misa != 0 ? misa : (1u << 0) | (1u << 2) | (1u << 3) | (1u << 5) | (1u << 8) | (1u << 12);
+    feature(BIT(letters, 0), "a");
+    feature(BIT(letters, 2), "c");
+    feature(BIT(letters, 3), "d");
+    feature(BIT(letters, 5), "f");
+    feature(BIT(letters, 8), "i");
+    feature(BIT(letters, 12), "m");
+    feature(BIT(letters, 16), "q");
+    /* V only when the runtime could switch the vector unit on (mstatus.VS), as Linux reports it only when enabled */
+    feature(BIT(letters, 21) && ((mstatus >> 9) & 3u) != 0, "v");
+    feature(1, "zicsr");                       /* the csrr above ran */
+    feature(TRY("0x0000100f"), "zifencei");    /* fence.i */
+    feature(TRY("0x2073a3b3"), "zba");         /* sh1add t2, t2, t2 */
+    feature(TRY("0x4073f3b3"), "zbb");         /* andn t2, t2, t2 */
+    feature(TRY("0x0a7393b3"), "zbc");         /* clmul t2, t2, t2 */
+    feature(TRY("0x287393b3"), "zbs");         /* bset t2, t2, t2 */
     printf("\n");
 }
 

@@ -4,7 +4,7 @@
  * before main: from then on the app may only write to fd 1 or 2, read the clock and exit. Any other system call
  * (open, fork, socket, mmap...) kills the process with SIGSYS.
  *
- * No libc: four architectures' system call conventions below, and nothing else from the host.
+ * No libc: five architectures' system call conventions below, and nothing else from the host.
  */
 #include "../common/rt.h"
 
@@ -18,11 +18,17 @@ const char arch_name[] = "i686";
 enum { SYS_EXIT = 1, SYS_WRITE = 4, SYS_SIGRETURN = 119, SYS_PRCTL = 172, SYS_RT_SIGRETURN = 173,
        SYS_RT_SIGACTION = 174, SYS_EXIT_GROUP = 252, SYS_CLOCK_GETTIME = 265, SYS_CLOCK_GETTIME64 = 403 };
 #define AUDIT_ARCH 0x40000003u
-#elif defined(__aarch64__)
-const char arch_name[] = "aarch64";
+#elif defined(__aarch64__) || defined(__riscv) && __riscv_xlen == 64
+/* asm-generic's numbers, which arm64 and riscv64 share */
 enum { SYS_WRITE = 64, SYS_EXIT = 93, SYS_EXIT_GROUP = 94, SYS_CLOCK_GETTIME = 113, SYS_RT_SIGACTION = 134,
        SYS_RT_SIGRETURN = 139, SYS_PRCTL = 167, SYS_CLOCK_GETTIME64 = -1, SYS_SIGRETURN = -1 };
+#if defined(__aarch64__)
+const char arch_name[] = "aarch64";
 #define AUDIT_ARCH 0xc00000b7u
+#else
+const char arch_name[] = "riscv64";
+#define AUDIT_ARCH 0xc00000f3u
+#endif
 #elif defined(__arm__)
 const char arch_name[] = "armv7";
 enum { SYS_EXIT = 1, SYS_WRITE = 4, SYS_SIGRETURN = 119, SYS_PRCTL = 172, SYS_RT_SIGRETURN = 173,
@@ -41,15 +47,22 @@ static long sys(long nr, long a, long b, long c, long d, long e) {
     __asm__ volatile("syscall" : "=a"(ret) : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8) : "rcx", "r11", "memory");
 #elif defined(__i386__)
     __asm__ volatile("int $0x80" : "=a"(ret) : "a"(nr), "b"(a), "c"(b), "d"(c), "S"(d), "D"(e) : "memory");
-#elif defined(__aarch64__)
-    register long x8 __asm__("x8") = nr;
-    register long x0 __asm__("x0") = a;
-    register long x1 __asm__("x1") = b;
-    register long x2 __asm__("x2") = c;
-    register long x3 __asm__("x3") = d;
-    register long x4 __asm__("x4") = e;
-    __asm__ volatile("svc #0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4) : "memory");
-    ret = x0;
+#elif defined(__aarch64__) || defined(__riscv)
+    /* one convention in two register files: the number in x8 (a7), arguments and result from x0 (a0) */
+#if defined(__aarch64__)
+#define REG(arm64, rv64) arm64
+#else
+#define REG(arm64, rv64) rv64
+#endif
+    register long num __asm__(REG("x8", "a7")) = nr;
+    register long r0 __asm__(REG("x0", "a0")) = a;
+    register long r1 __asm__(REG("x1", "a1")) = b;
+    register long r2 __asm__(REG("x2", "a2")) = c;
+    register long r3 __asm__(REG("x3", "a3")) = d;
+    register long r4 __asm__(REG("x4", "a4")) = e;
+    __asm__ volatile(REG("svc #0", "ecall") : "+r"(r0) : "r"(num), "r"(r1), "r"(r2), "r"(r3), "r"(r4) : "memory");
+    ret = r0;
+#undef REG
 #elif defined(__arm__)
     register long r7 __asm__("r7") = nr;
     register long r0 __asm__("r0") = a;
@@ -76,6 +89,9 @@ __asm__(".text\n.globl _start\n.type _start,%function\n_start:\n"
 #elif defined(__arm__)
 __asm__(".text\n.globl _start\n.type _start,%function\n_start:\n"
         "  mov fp, #0\n  mov lr, #0\n  mov r0, sp\n  bic sp, sp, #15\n  bl linux_start\n  udf #0\n");
+#elif defined(__riscv)
+__asm__(".text\n.globl _start\n.type _start,%function\n_start:\n"
+        "  li fp, 0\n  li ra, 0\n  mv a0, sp\n  andi sp, sp, -16\n  call linux_start\n  unimp\n");
 #endif
 
 /* ---- console: fd 1, a line at a time (linebuf.c) ---- */
@@ -123,7 +139,9 @@ enum { SIGILL = 4, SIGTRAP = 5, SIGBUS = 7, SIGFPE = 8, SIGSEGV = 11 };
 struct kernel_sigaction {
     void (*handler)(int, void *, void *);
     unsigned long flags;
-    void (*restorer)(void);
+#if !defined(__riscv)
+    void (*restorer)(void); /* riscv's kernel has no SA_RESTORER field: the vDSO returns from handlers */
+#endif
     uint32_t mask[2];
 };
 
@@ -163,7 +181,7 @@ static void catch_faults(void) {
     for (unsigned i = 0; i < sizeof signals / sizeof signals[0]; i++) {
         struct kernel_sigaction sa = {.handler = on_fault, .flags = SA_SIGINFO};
 #if defined(__x86_64__) || defined(__i386__)
-        sa.flags |= SA_RESTORER; /* x86 needs its own return path; ARM kernels provide one */
+        sa.flags |= SA_RESTORER; /* x86 needs its own return path; ARM and RISC-V kernels provide one */
         sa.restorer = linux_restore;
 #endif
         sys(SYS_RT_SIGACTION, signals[i], (long)&sa, 0, 8, 0);

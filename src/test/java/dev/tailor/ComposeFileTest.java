@@ -34,7 +34,8 @@ class ComposeFileTest {
         Result resolved = compose("config");
         assertThat(resolved.exit()).as(resolved.output()).isZero();
         JsonNode services = new YAMLMapper().readTree(resolved.stdout()).get("services");
-        assertThat(services.propertyNames()).contains("api", "worker-x86", "worker-arm", "rabbitmq", "s3", "edge");
+        assertThat(services.propertyNames()).contains("api", "worker-x86", "worker-arm", "worker-riscv", "rabbitmq", "s3",
+                "edge");
 
         JsonNode api = services.get("api").get("environment");
         assertThat(api.get("TAILOR_MODE").asString()).isEqualTo("api");
@@ -45,6 +46,8 @@ class ComposeFileTest {
         JsonNode arm = services.get("worker-arm").get("environment");
         assertThat(arm.get("TAILOR_MODE").asString()).isEqualTo("worker");
         assertThat(arm.get("TAILOR_WORKER_ARCHS").asString()).isEqualTo("aarch64,armv7");
+        assertThat(services.get("worker-riscv").get("environment").get("TAILOR_WORKER_ARCHS").asString())
+                .isEqualTo("riscv64");
         JsonNode x86 = services.get("worker-x86");
         assertThat(x86.get("environment").get("TAILOR_MODE").asString()).isEqualTo("worker");
         assertThat(x86.get("build").get("dockerfile").asString()).isEqualTo("compiler-workers/Dockerfile");

@@ -14,6 +14,8 @@ public enum Arch {
     I686("i686", "i386", "i486", "i586", "x86"),
     AARCH64("aarch64", "arm64", "armv8"),
     ARMV7("armv7", "armv7l", "armhf", "arm", "armv7a", "armv6l", "armv6"),
+    /** 64-bit RISC-V (RV64GC and up); {@code uname -m} says riscv64. */
+    RISCV64("riscv64", "riscv", "rv64", "rv64gc", "riscv64gc"),
     /** WebAssembly: a portable module rather than a machine, built only for apps whose manifest lists it. */
     WASM32("wasm32", "wasm");
 
@@ -44,7 +46,7 @@ public enum Arch {
         return Arrays.stream(values()).filter(a -> a.id.equals(n) || a.aliases.contains(n)).findFirst();
     }
 
-    /** Every canonical name, for messages: "x86_64, i686, aarch64, armv7, wasm32". */
+    /** Every canonical name, for messages: "x86_64, i686, aarch64, armv7, riscv64, wasm32". */
     public static String known() {
         return String.join(", ", Arrays.stream(values()).map(Arch::id).toList());
     }

@@ -20,7 +20,7 @@ public interface BootMachines {
      * @param machine the {@code -M} value
      * @param args    every argument but {@code -cpu} and {@code -kernel}, {@code -M} included
      * @param exit    how the guest's exit code reaches QEMU's status: {@code isa-debug-exit} (status = code*2+1) or
-     *                {@code semihosting} (status = code)
+     *                {@code semihosting} or {@code sifive-test} (status = code)
      */
     record Machine(String binary, String machine, List<String> args, String exit) {
         public Machine {

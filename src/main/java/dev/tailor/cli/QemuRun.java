@@ -48,7 +48,7 @@ final class QemuRun {
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         } catch (IOException e) {
             throw new CliException(CliException.USAGE, "cannot start " + command.get(0) + " (install QEMU: Debian's "
-                    + "qemu-system-x86 / qemu-system-arm): " + e.getMessage());
+                    + "qemu-system-x86 / qemu-system-arm / qemu-system-misc): " + e.getMessage());
         }
         Integer lastExit = console(root, p, timeoutSeconds);
         if (p.isAlive()) {

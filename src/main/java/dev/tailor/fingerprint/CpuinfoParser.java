@@ -15,7 +15,7 @@ import dev.tailor.catalog.Arch;
 
 /**
  * Reads a Linux {@code /proc/cpuinfo} (x86, arm64, 32-bit arm, including what a 32-bit process sees on an arm64
- * kernel). Every {@code flags}/{@code Features} line describes one core, or all of them on old single-block kernels;
+ * kernel, and riscv64, whose {@code isa} line is an ISA string). Every {@code flags}/{@code Features} line describes one core, or all of them on old single-block kernels;
  * an image may be scheduled on any core, so only features every listed line has count.
  */
 final class CpuinfoParser {
@@ -55,8 +55,11 @@ final class CpuinfoParser {
         if (!f.features.isEmpty()) {
             return arm(f, hint);
         }
-        throw FingerprintException.unparseable(
-                "no 'flags' (x86) or 'Features' (arm) line: this does not look like a Linux /proc/cpuinfo");
+        if (!f.isas.isEmpty()) {
+            return riscv(f, hint);
+        }
+        throw FingerprintException.unparseable("no 'flags' (x86), 'Features' (arm) or 'isa' (riscv) line: this does "
+                + "not look like a Linux /proc/cpuinfo");
     }
 
     /** The lines of interest, in order of appearance; keys are lower-cased. */
@@ -69,6 +72,12 @@ final class CpuinfoParser {
         final Set<String> parts = new LinkedHashSet<>();
         final Set<String> architectures = new LinkedHashSet<>();
         final List<String> processorNumbers = new ArrayList<>();
+        /** riscv: the isa lines (per processor block, or the common one) and the per-hart "hart isa" lines. */
+        final List<String> isas = new ArrayList<>();
+        final Set<String> uarchs = new LinkedHashSet<>();
+        final Set<String> mmus = new LinkedHashSet<>();
+        final Set<String> mvendorids = new LinkedHashSet<>();
+        final Set<String> marchids = new LinkedHashSet<>();
         String family;
         String model;
 
@@ -107,12 +116,27 @@ final class CpuinfoParser {
                         }
                     }
                     case "cpu architecture" -> f.architectures.add(value.toLowerCase(Locale.ROOT));
+                    case "isa", "hart isa" -> {
+                        if (f.isas.size() < 1024) {
+                            f.isas.add(value.toLowerCase(Locale.ROOT));
+                        }
+                    }
+                    case "uarch" -> addClipped(f.uarchs, value.toLowerCase(Locale.ROOT));
+                    case "mmu" -> addClipped(f.mmus, value.toLowerCase(Locale.ROOT));
+                    case "mvendorid" -> addClipped(f.mvendorids, value.toLowerCase(Locale.ROOT));
+                    case "marchid" -> addClipped(f.marchids, value.toLowerCase(Locale.ROOT));
                     default -> {
                         // bogomips, cache sizes, bugs, power management...: nothing a compiler could use
                     }
                 }
             }
             return f;
+        }
+
+        private static void addClipped(Set<String> set, String value) {
+            if (set.size() < 16 && !value.isEmpty()) {
+                set.add(JsonFingerprintParser.clip(value));
+            }
         }
 
         private static List<String> tokens(String value) {
@@ -235,6 +259,62 @@ final class CpuinfoParser {
                 : "implementer " + implementer + ", part " + String.join("/", f.parts);
         String model = name == null ? ids : ids == null ? name : name + " (" + ids + ")";
         return new CpuProfile(arch, vendor, model, List.copyOf(f.parts), features, notes);
+    }
+
+    /** RISC-V JEDEC vendor ids (mvendorid) and device-tree vendor prefixes, spelled as archspec's vendors. */
+    static final Map<String, String> RISCV_VENDORS = Map.ofEntries(Map.entry("0x489", "SiFive"),
+            Map.entry("sifive", "SiFive"), Map.entry("0x710", "SpacemiT"), Map.entry("spacemit", "SpacemiT"),
+            Map.entry("0x5b7", "T-Head"), Map.entry("thead", "T-Head"), Map.entry("0x31e", "Andes"),
+            Map.entry("andestech", "Andes"));
+
+    /**
+     * riscv: every {@code isa} line is an ISA string ({@code rv64imafdc_zicsr_zifencei_zba_zbb}); kernels before 6.8
+     * print one per processor block, later ones one common line plus a {@code hart isa} line per hart. Only the
+     * extensions every line has count. The vendor comes from {@code mvendorid} or {@code uarch}'s prefix.
+     */
+    private static CpuProfile riscv(Fields f, Optional<Arch> hint) {
+        List<String> notes = new ArrayList<>();
+        blocksNote(f, f.processorNumbers.isEmpty() ? f.isas.size() : f.processorNumbers.size(), notes);
+        List<List<String>> lines = new ArrayList<>();
+        for (String isa : f.isas) {
+            int width = RiscvIsa.width(isa);
+            if (width != 64) {
+                throw FingerprintException.unparseable(width == 0 ? "the 'isa' line is not a RISC-V ISA string "
+                        + "(rv64...)" : "this /proc/cpuinfo describes a " + width + "-bit RISC-V CPU (rv" + width
+                        + "); Tailor builds for riscv64 only");
+            }
+            lines.add(RiscvIsa.extensions(isa));
+        }
+        if (hint.isPresent() && hint.get() != Arch.RISCV64) {
+            throw mismatch(hint.get(), "this /proc/cpuinfo describes a 64-bit RISC-V CPU");
+        }
+        Set<String> common = intersection(lines);
+        TreeSet<String> ignored = new TreeSet<>();
+        TreeSet<String> features = FeatureNames.fold(Arch.RISCV64, common, ignored);
+        lostToOtherCores(lines, common, Arch.RISCV64, notes);
+        if (!ignored.isEmpty()) {
+            notes.add("ignored " + ignored.size() + " ISA extensions user code is not compiled for (supervisor, "
+                    + "hypervisor, vendor or unknown): " + FeatureNames.abbreviate(ignored, 12));
+        }
+        String uarch = f.uarchs.isEmpty() ? null : f.uarchs.iterator().next();
+        String mvendorid = f.mvendorids.isEmpty() ? null : f.mvendorids.iterator().next();
+        String vendor = mvendorid == null ? null : RISCV_VENDORS.get(mvendorid);
+        if (vendor == null && uarch != null && uarch.indexOf(',') > 0) {
+            vendor = RISCV_VENDORS.get(uarch.substring(0, uarch.indexOf(',')));
+        }
+        List<String> ids = new ArrayList<>();
+        if (!f.mmus.isEmpty()) {
+            ids.add("mmu " + String.join("/", f.mmus));
+        }
+        if (mvendorid != null) {
+            ids.add("mvendorid " + mvendorid);
+        }
+        if (!f.marchids.isEmpty()) {
+            ids.add("marchid " + String.join("/", f.marchids));
+        }
+        String model = uarch == null ? (ids.isEmpty() ? null : String.join(", ", ids))
+                : ids.isEmpty() ? uarch : uarch + " (" + String.join(", ", ids) + ")";
+        return new CpuProfile(Arch.RISCV64, vendor, model, List.of(), features, notes);
     }
 
     /** ARMv8 cores run 32-bit kernels that may print 'CPU architecture: 7'; the part number or the v8-only

@@ -53,6 +53,33 @@ public final class FeatureNames {
 
     private static final Set<String> I686 = X86;
 
+    /**
+     * RISC-V unprivileged extensions as the ISA string and Linux's {@code isa} line spell them (lower case, no
+     * version): the single letters and the multi-letter Z names. Supervisor-level (S*, Sv*), hypervisor (H) and
+     * vendor (X*) extensions are not instructions user code is compiled for; they are dropped like x86's system
+     * flags.
+     */
+    private static final Set<String> RISCV64 = Set.of(
+            "i", "m", "a", "f", "d", "q", "c", "v",
+            "zicsr", "zifencei", "zicntr", "zihpm", "zicbom", "zicbop", "zicboz", "zicond", "zihintpause",
+            "zihintntl", "zimop", "zawrs", "zacas", "zabha", "zaamo", "zalrsc", "zama16b", "zfa", "zfh", "zfhmin",
+            "zfbfmin", "zca", "zcb", "zcd", "zcf", "zcmop", "zba", "zbb", "zbc", "zbs", "zbkb", "zbkc", "zbkx",
+            "zknd", "zkne", "zknh", "zkr", "zksed", "zksh", "zkt", "ztso", "zve32x", "zve32f", "zve64x", "zve64f",
+            "zve64d", "zvfh", "zvfhmin", "zvfbfmin", "zvfbfwma", "zvbb", "zvbc", "zvkb", "zvkg", "zvkned", "zvknha",
+            "zvknhb", "zvksed", "zvksh", "zvkt", "zvl32b", "zvl64b", "zvl128b", "zvl256b", "zvl512b", "zvl1024b");
+
+    /** Linux riscv AT_HWCAP: bit (letter - 'a') for each single-letter extension; the HWCAP parser relies on it. */
+    static final List<String> RISCV64_HWCAP;
+
+    static {
+        List<String> bits = new java.util.ArrayList<>();
+        for (char c = 'a'; c <= 'z'; c++) {
+            String letter = String.valueOf(c);
+            bits.add(RISCV64.contains(letter) ? letter : null);
+        }
+        RISCV64_HWCAP = java.util.Collections.unmodifiableList(bits);
+    }
+
     private static final Map<String, List<String>> X86_ALIASES = Map.ofEntries(
             Map.entry("pni", List.of("sse3")), Map.entry("lzcnt", List.of("abm")),
             Map.entry("lahf", List.of("lahf_lm")), Map.entry("sahf", List.of("lahf_lm")),
@@ -91,6 +118,15 @@ public final class FeatureNames {
             Map.entry("idiv", List.of("idiva", "idivt")), Map.entry("vfpv3_d16", List.of("vfpv3d16")),
             Map.entry("vfpv3_d32", List.of("vfpd32")), Map.entry("tlsi", List.of("tls")),
             Map.entry("crypto", List.of("aes", "pmull", "sha1", "sha2")));
+
+    /** Bundles of extensions the ISA string and people name by one word. */
+    private static final Map<String, List<String>> RISCV64_ALIASES = Map.ofEntries(
+            Map.entry("g", List.of("i", "m", "a", "f", "d", "zicsr", "zifencei")),
+            Map.entry("b", List.of("zba", "zbb", "zbs")), Map.entry("rvv", List.of("v")),
+            Map.entry("vector", List.of("v")), Map.entry("zk", List.of("zbkb", "zbkc", "zbkx", "zkne", "zknd", "zknh", "zkr", "zkt")),
+            Map.entry("zkn", List.of("zbkb", "zbkc", "zbkx", "zkne", "zknd", "zknh")),
+            Map.entry("zks", List.of("zbkb", "zbkc", "zbkx", "zksed", "zksh")),
+            Map.entry("zbitmanip", List.of("zba", "zbb", "zbs")));
 
     /** What the AMD64 architecture requires of every CPU (the psABI baseline): implied when a list omits it. */
     private static final Set<String> X86_64_IMPLIED = Set.of("fpu", "cx8", "cmov", "mmx", "fxsr", "sse", "sse2");
@@ -132,6 +168,7 @@ public final class FeatureNames {
             case I686 -> I686;
             case AARCH64 -> AARCH64_SET;
             case ARMV7 -> ARMV7;
+            case RISCV64 -> RISCV64;
             case WASM32 -> WASM32;
         };
     }
@@ -170,6 +207,7 @@ public final class FeatureNames {
             case X86_64, I686 -> X86_ALIASES;
             case AARCH64 -> AARCH64_ALIASES;
             case ARMV7 -> ARMV7_ALIASES;
+            case RISCV64 -> RISCV64_ALIASES;
             case WASM32 -> Map.of("simd", List.of("simd128"));
         };
         List<String> mapped = aliases.get(n);
@@ -183,6 +221,11 @@ public final class FeatureNames {
     public static TreeSet<String> fold(Arch arch, Collection<String> names, Collection<String> unknown) {
         TreeSet<String> out = new TreeSet<>();
         for (String name : names) {
+            if (arch == Arch.RISCV64 && name != null && RiscvIsa.width(name) == 64) {
+                // a whole ISA string ("rv64imafdc_zba_zbb"), as a device or a person may send it
+                out.addAll(fold(arch, RiscvIsa.extensions(name), unknown));
+                continue;
+            }
             List<String> c = canonical(arch, name);
             if (c.isEmpty()) {
                 if (name != null && !name.isBlank()) {

@@ -17,8 +17,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The JSON fingerprints: a feature list {@code {"arch","features":[...]}}, raw x86 CPUID leaves
- * {@code {"arch","cpuid":{"1":{"ecx":"0x..."}}}} and the AArch64 auxiliary vector
- * {@code {"arch":"aarch64","hwcap":"0x...","hwcap2":"0x..."}}.
+ * {@code {"arch","cpuid":{"1":{"ecx":"0x..."}}}} and the AArch64 and riscv64 auxiliary vectors
+ * {@code {"arch":"aarch64","hwcap":"0x...","hwcap2":"0x..."}}, {@code {"arch":"riscv64","hwcap":"0x20112d"}}.
  */
 final class JsonFingerprintParser {
 
@@ -61,9 +61,15 @@ final class JsonFingerprintParser {
             return CpuidDecoder.decode(arch, leaves(root.get("cpuid")));
         }
         if (root.has("hwcap")) {
+            if (arch == Arch.RISCV64) {
+                if (root.has("hwcap2")) {
+                    throw FingerprintException.unparseable("riscv64 has no AT_HWCAP2; send \"hwcap\" alone");
+                }
+                return identified(riscvHwcap(number(root.get("hwcap"), "hwcap")), root);
+            }
             if (arch != Arch.AARCH64) {
-                throw FingerprintException.unparseable("hwcap/hwcap2 are decoded with the AArch64 bit assignments; "
-                        + "for " + arch + " send a feature list");
+                throw FingerprintException.unparseable("hwcap/hwcap2 are decoded with the AArch64 and riscv64 bit "
+                        + "assignments; for " + arch + " send a feature list");
             }
             return identified(hwcap(number(root.get("hwcap"), "hwcap"),
                     root.has("hwcap2") ? number(root.get("hwcap2"), "hwcap2") : 0L), root);
@@ -84,7 +90,8 @@ final class JsonFingerprintParser {
                 throw FingerprintException.unparseable("\"vendor\" must be a short printable string");
             }
             String raw = v.asString().strip();
-            vendor = CpuinfoParser.ARM_VENDORS.getOrDefault(raw.toLowerCase(Locale.ROOT), raw);
+            vendor = (p.arch() == Arch.RISCV64 ? CpuinfoParser.RISCV_VENDORS : CpuinfoParser.ARM_VENDORS)
+                    .getOrDefault(raw.toLowerCase(Locale.ROOT), raw);
         }
         List<String> parts = new ArrayList<>(p.parts());
         JsonNode part = root.get("part");
@@ -140,6 +147,33 @@ final class JsonFingerprintParser {
             notes.add("ignored hwcap bits Tailor does not know (hwcap2 bits counted from 64): " + unknownBits);
         }
         return CpuProfile.of(Arch.AARCH64, features, notes);
+    }
+
+    /**
+     * Linux riscv AT_HWCAP: bit n is the single-letter extension 'a' + n. It cannot show multi-letter extensions
+     * (Zba, Zbb...: the kernel reports those through riscv_hwprobe or the isa line of /proc/cpuinfo), so a device
+     * that sends only hwcap resolves no higher than its letters allow.
+     */
+    static CpuProfile riscvHwcap(long hwcap) {
+        TreeSet<String> features = new TreeSet<>();
+        List<String> notes = new ArrayList<>();
+        List<Integer> unknownBits = new ArrayList<>();
+        for (int bit = 0; bit < 64; bit++) {
+            if ((hwcap >>> bit & 1) != 0) {
+                String name = bit < FeatureNames.RISCV64_HWCAP.size() ? FeatureNames.RISCV64_HWCAP.get(bit) : null;
+                if (name != null) {
+                    features.add(name);
+                } else {
+                    unknownBits.add(bit);
+                }
+            }
+        }
+        if (!unknownBits.isEmpty()) {
+            notes.add("ignored hwcap bits that are not single-letter extensions Tailor compiles for: " + unknownBits);
+        }
+        notes.add("riscv64 AT_HWCAP lists only single-letter extensions: multi-letter ones (zba, zbb, zbs...) need "
+                + "the isa line of /proc/cpuinfo or a feature list");
+        return CpuProfile.of(Arch.RISCV64, features, notes);
     }
 
     private static void bits(long value, List<String> names, TreeSet<String> out, List<Integer> unknown, int base) {

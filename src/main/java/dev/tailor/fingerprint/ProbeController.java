@@ -31,7 +31,7 @@ class ProbeController {
 
     @GetMapping("/v1/probes/{arch}")
     Mono<ResponseEntity<byte[]>> probe(@PathVariable String arch) {
-        Arch a = Arch.parse(arch).filter(Arch::isMachine).orElseThrow(() -> Problem.PROBE_UNKNOWN_ARCH.because("No probe for '" + arch + "'; architectures: x86_64, i686, aarch64, armv7 "
+        Arch a = Arch.parse(arch).filter(Arch::isMachine).orElseThrow(() -> Problem.PROBE_UNKNOWN_ARCH.because("No probe for '" + arch + "'; architectures: x86_64, i686, aarch64, armv7, riscv64 "
                         + "(a WebAssembly host knows its features: WebAssembly.validate tells whether it has simd128)"));
         return Mono.fromCallable(() -> probes.forArch(a)).subscribeOn(Schedulers.boundedElastic())
                 .map(p -> ResponseEntity.ok()

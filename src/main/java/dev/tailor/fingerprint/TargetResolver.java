@@ -201,7 +201,7 @@ public class TargetResolver {
     /** archspec's host(): compatible = vendor matches and every feature present (CPU part too, on Arm); among
      * those descending from the best generic level, the deepest, then the one with most features. */
     private Optional<Target> named(CpuProfile cpu, Target level, List<String> reasons) {
-        if (cpu.arch() != Arch.X86_64 && cpu.arch() != Arch.AARCH64) {
+        if (cpu.arch() != Arch.X86_64 && cpu.arch() != Arch.AARCH64 && cpu.arch() != Arch.RISCV64) {
             reasons.add("native: no named microarchitectures for " + cpu.arch() + "; using the level");
             return Optional.empty();
         }
@@ -219,6 +219,11 @@ public class TargetResolver {
             }
             // archspec: a niche feature missing (e.g. aes off in the BIOS) must not pull the answer below the level
             if (generic != null && !generic.equals("x86_64") && !u.get().ancestors().contains(generic)) {
+                continue;
+            }
+            // riscv64: archspec names its cores without their extensions (u74mc, x60 require only RV64GC), so a
+            // named core is an answer only where it does not drop what the level uses (bitmanip, V)
+            if (cpu.arch() == Arch.RISCV64 && !t.features().containsAll(level.features())) {
                 continue;
             }
             candidates.add(new Candidate(t, u.get()));

@@ -63,7 +63,7 @@ public final class Qemu {
     static int decode(Toolchain.ExitDevice device, int status, String console) {
         int code = switch (device) {
             case ISA_DEBUG_EXIT -> (status & 1) == 1 ? status >> 1 : -1;
-            case SEMIHOSTING -> status;
+            case SEMIHOSTING, SIFIVE_TEST -> status;
         };
         Matcher m = EXIT_LINE.matcher(console);
         int last = -1;

@@ -43,7 +43,10 @@ public record Toolchain(Arch arch, Flavor flavor, String triple, String backend,
         /** x86 port 0xf4: QEMU exits with (code << 1) | 1. */
         ISA_DEBUG_EXIT,
         /** ARM semihosting SYS_EXIT: QEMU exits with the code itself. */
-        SEMIHOSTING
+        SEMIHOSTING,
+        /** RISC-V virt's SiFive test device at 0x100000, written (code << 16) | 0x3333: QEMU exits with the code
+         * itself. */
+        SIFIVE_TEST
     }
 
     /**

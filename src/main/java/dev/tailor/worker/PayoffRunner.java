@@ -285,6 +285,7 @@ final class PayoffRunner {
             case "x86", "i386", "i486", "i586", "i686" -> Arch.I686;
             case "aarch64", "arm64" -> Arch.AARCH64;
             case "arm" -> Arch.ARMV7;
+            case "riscv64" -> Arch.RISCV64;
             default -> null;
         };
     }
@@ -299,7 +300,8 @@ final class PayoffRunner {
 
     /** The processor's marketing name as /proc/cpuinfo gives it, for people reading the report. */
     private static String modelName() {
-        return Arrays.stream(cpuinfo().split("\n")).filter(l -> l.startsWith("model name") || l.startsWith("Model"))
+        return Arrays.stream(cpuinfo().split("\n")).filter(l -> l.startsWith("model name") || l.startsWith("Model")
+                || l.startsWith("uarch"))
                 .map(l -> l.substring(l.indexOf(':') + 1).strip()).filter(s -> !s.isEmpty()).findFirst().orElse(null);
     }
 

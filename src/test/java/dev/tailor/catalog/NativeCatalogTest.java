@@ -41,12 +41,12 @@ class NativeCatalogTest {
     }
 
     @Test
-    void everyNamedX86AndArmMicroarchitecture_hasANativeTargetWithArchspecsFeatures() throws IOException {
+    void everyNamedX86ArmAndRiscvMicroarchitecture_hasANativeTargetWithArchspecsFeatures() throws IOException {
         JsonNode all = archspec();
         int checked = 0;
         for (Map.Entry<String, JsonNode> e : all.properties()) {
             String arch = family(all, e.getKey());
-            if (!Set.of("x86_64", "aarch64").contains(arch) || e.getValue().get("vendor").asString().equals("generic")) {
+            if (!Set.of("x86_64", "aarch64", "riscv64").contains(arch) || e.getValue().get("vendor").asString().equals("generic")) {
                 continue;
             }
             Target t = CATALOG.find(arch + "-" + e.getKey()).orElseThrow(() -> new AssertionError(e.getKey()));
@@ -54,8 +54,8 @@ class NativeCatalogTest {
             TreeSet<String> expected = new TreeSet<>();
             e.getValue().get("features").forEach(f -> expected.add(f.asString()));
             expected.removeAll(NOT_ISA);
-            // Tailor's x86 native targets also require their level rung (fpu, cx8, sse3...: archspec leaves the
-            // psABI basics implicit); nothing else may be added or left out
+            // Tailor's x86 and riscv64 native targets also require their level rung (fpu, cx8, sse3...; RV64GC's
+            // letters: archspec leaves the baseline implicit); nothing else may be added or left out
             Set<String> level = CATALOG.forArch(t.arch()).stream()
                     .filter(l -> l.kind() == Target.Kind.LEVEL).flatMap(l -> l.features().stream())
                     .collect(java.util.stream.Collectors.toSet());
@@ -68,6 +68,18 @@ class NativeCatalogTest {
         }
         assertThat(checked).isEqualTo(CATALOG.all().stream().filter(t -> t.kind() == Target.Kind.NATIVE).count())
                 .isGreaterThan(40);
+    }
+
+    @Test
+    void riscvNamedCores_areTunedButNeverRequireMoreThanRv64gc() {
+        // archspec lists no extensions for its RISC-V cores, so their targets may only tune: -march stays rv64gc
+        assertThat(CATALOG.find("riscv64-u74mc").orElseThrow().cflags()).containsExactly("-march=rv64gc",
+                "-mtune=sifive-7-series");
+        assertThat(CATALOG.all()).filteredOn(t -> t.arch() == Arch.RISCV64 && t.kind() == Target.Kind.NATIVE)
+                .isNotEmpty().allSatisfy(t -> {
+                    assertThat(t.features()).isEqualTo(CATALOG.baseline(Arch.RISCV64).features());
+                    assertThat(t.cflags()).contains("-march=rv64gc");
+                });
     }
 
     @Test
@@ -85,6 +97,7 @@ class NativeCatalogTest {
                 case I686 -> "i686-unknown-none-elf";
                 case AARCH64 -> "aarch64-none-elf";
                 case ARMV7 -> "armv7a-none-eabihf";
+                case RISCV64 -> "riscv64-unknown-elf";
                 case WASM32 -> "wasm32-unknown-unknown";
             };
             List<String> cmd = new ArrayList<>(List.of("clang", "--target=" + triple));

@@ -23,7 +23,7 @@ class TargetControllerTest {
                 .expectBodyList(new org.springframework.core.ParameterizedTypeReference<Map<String, Object>>() {
                 }).returnResult().getResponseBody();
         assertThat(all).extracting(m -> m.get("id")).contains("x86_64-v1", "x86_64-haswell", "aarch64-neoverse_n1",
-                "armv7-neon-vfpv4", "i686-sse2");
+                "armv7-neon-vfpv4", "i686-sse2", "riscv64-rva20", "riscv64-rva22v", "riscv64-u74mc");
         Map<String, Object> v3 = all.stream().filter(m -> m.get("id").equals("x86_64-v3")).findFirst().orElseThrow();
         assertThat(v3).containsEntry("arch", "x86_64").containsEntry("parent", "x86_64-v2")
                 .containsEntry("policy", "level").doesNotContainKey("cflags");
@@ -54,6 +54,14 @@ class TargetControllerTest {
                         .startsWith("qemu-system-x86_64 -M microvm ").endsWith(" -cpu Haswell -kernel <image>"));
         client.get().uri("/v1/targets/aarch64-v8.0").exchange().expectStatus().isOk().expectBody()
                 .jsonPath("$.qemu.machine").isEqualTo("virt").jsonPath("$.qemu.exit").isEqualTo("semihosting");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> riscv = (Map<String, Object>) client.get().uri("/v1/targets/riscv64-rva22v").exchange().expectStatus().isOk()
+                .expectBody(Map.class).returnResult().getResponseBody().get("qemu");
+        assertThat(riscv).containsEntry("binary", "qemu-system-riscv64").containsEntry("machine", "virt")
+                .containsEntry("exit", "sifive-test").containsEntry("runs", "rv64,v=true,vlen=128")
+                .containsEntry("faults", "rv64");
+        assertThat((String) riscv.get("command")).startsWith("qemu-system-riscv64 -M virt -bios none ")
+                .endsWith(" -cpu rv64,v=true,vlen=128 -kernel <image>");
         client.get().uri("/v1/targets/wasm32-mvp").exchange().expectStatus().isOk().expectBody()
                 .jsonPath("$.qemu").doesNotExist();
     }

@@ -127,7 +127,8 @@ class EdgeBootEndToEndTest extends EdgeTestBase<EdgeProcesses.Varnish> {
             "x86_64, qemu64", "x86_64, Haswell",
             "i686, pentium3", "i686, qemu32",
             "aarch64, cortex-a53", "aarch64, cortex-a76",
-            "armv7, cortex-a15", "armv7, 'cortex-a15,neon=off'"})
+            "armv7, cortex-a15", "armv7, 'cortex-a15,neon=off'",
+            "riscv64, sifive-u54", "riscv64, 'rv64,v=true,vlen=128'"})
     void device_probesBootsVerifiesAndRunsItsImage_allThroughTheEdge(String arch, String model) throws Exception {
         Arch a = Arch.parse(arch).orElseThrow();
         Path probe = Files.write(dir.resolve("probe-" + arch), get(VARNISH_PORT, "/v1/probes/" + arch).body());

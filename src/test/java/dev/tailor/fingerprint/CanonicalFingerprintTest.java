@@ -79,7 +79,7 @@ class CanonicalFingerprintTest {
     @Test
     void randomFeatureSets_resolveAsTheirCanonicalForms() {
         Random random = new Random(7);
-        for (Arch arch : List.of(Arch.X86_64, Arch.AARCH64, Arch.ARMV7, Arch.I686)) {
+        for (Arch arch : List.of(Arch.X86_64, Arch.AARCH64, Arch.ARMV7, Arch.I686, Arch.RISCV64)) {
             List<String> usable = new ArrayList<>(Corpus.RESOLVER_CATALOG.usableFeatures(arch));
             Target base = Corpus.RESOLVER_CATALOG.baseline(arch);
             for (int i = 0; i < 300; i++) {
@@ -87,7 +87,7 @@ class CanonicalFingerprintTest {
                 usable.stream().filter(f -> random.nextInt(3) > 0).forEach(names::add);
                 CpuProfile p = FingerprintParser.parseCompact(arch.id() + ":" + String.join(",", names));
                 String vendor = arch == Arch.X86_64 ? (random.nextBoolean() ? "GenuineIntel" : "AuthenticAMD")
-                        : arch == Arch.AARCH64 ? "ARM" : null;
+                        : arch == Arch.AARCH64 ? "ARM" : arch == Arch.RISCV64 && random.nextBoolean() ? "SiFive" : null;
                 List<String> parts = arch == Arch.AARCH64 ? List.of(random.nextBoolean() ? "0xd0c" : "0xd08") : List.of();
                 resolvesAlike(new CpuProfile(arch, vendor, null, parts, p.features(), List.of()), arch + " #" + i);
             }

@@ -10,8 +10,8 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  */
 class CpuinfoFuzzTest {
 
-    /** The {@code arch=} hint of a last byte 1..7; any other last byte (a text's newline) means none. */
-    static final String[] HINTS = {null, "x86_64", "i686", "aarch64", "armv7", "wasm32", "sparc", " "};
+    /** The {@code arch=} hint of a last byte 1..8; any other last byte (a text's newline) means none. */
+    static final String[] HINTS = {null, "x86_64", "i686", "aarch64", "armv7", "wasm32", "sparc", " ", "riscv64"};
     static final String[] TYPES = {"text/plain", "", "text/plain; charset=utf-8", "*/*"};
 
     @FuzzTest(maxDuration = "6s")

@@ -31,7 +31,8 @@ class FeatureNamesTest {
         for (var e : all.properties()) {
             List<String> ancestors = uarchs.find(e.getKey()).orElseThrow().ancestors();
             Arch arch = e.getKey().equals("x86_64") || ancestors.contains("x86_64") ? Arch.X86_64
-                    : e.getKey().equals("aarch64") || ancestors.contains("aarch64") ? Arch.AARCH64 : null;
+                    : e.getKey().equals("aarch64") || ancestors.contains("aarch64") ? Arch.AARCH64
+                    : e.getKey().equals("riscv64") || ancestors.contains("riscv64") ? Arch.RISCV64 : null;
             if (arch != null) {
                 e.getValue().get("features").forEach(f -> {
                     if (FeatureNames.canonical(arch, f.asString()).isEmpty()) {
@@ -53,5 +54,19 @@ class FeatureNamesTest {
         assertThat(FeatureNames.canonical(Arch.ARMV7, "asimd")).containsExactly("neon");
         assertThat(FeatureNames.canonical(Arch.ARMV7, "avx2")).isEmpty();
         assertThat(FeatureNames.canonical(Arch.X86_64, "x".repeat(41))).isEmpty();
+        assertThat(FeatureNames.canonical(Arch.RISCV64, "Zba")).containsExactly("zba");
+        assertThat(FeatureNames.canonical(Arch.RISCV64, "b")).containsExactly("zba", "zbb", "zbs");
+        assertThat(FeatureNames.canonical(Arch.RISCV64, "g")).contains("i", "m", "a", "f", "d", "zicsr");
+        assertThat(FeatureNames.canonical(Arch.RISCV64, "sstc")).isEmpty();
+        assertThat(FeatureNames.fold(Arch.RISCV64, List.of("rv64gcv_zba"), new ArrayList<>())).containsExactly("a",
+                "c", "d", "f", "i", "m", "v", "zba", "zicsr", "zifencei");
+    }
+
+    @Test
+    void riscv64Hwcap_isOneBitPerLetter() {
+        assertThat(FeatureNames.RISCV64_HWCAP).hasSize(26);
+        assertThat(FeatureNames.RISCV64_HWCAP.get('v' - 'a')).isEqualTo("v");
+        assertThat(FeatureNames.RISCV64_HWCAP.get('i' - 'a')).isEqualTo("i");
+        assertThat(FeatureNames.RISCV64_HWCAP.get('h' - 'a')).isNull();
     }
 }

@@ -124,7 +124,7 @@ class FingerprintFormsTest {
 
     @Test
     void unknownArchitectures_andMissingArch_are400UnknownArch() {
-        assertThat(code(() -> json("{\"arch\":\"riscv64\",\"features\":[]}"))).isEqualTo("fingerprint.unknown_arch");
+        assertThat(code(() -> json("{\"arch\":\"mips64\",\"features\":[]}"))).isEqualTo("fingerprint.unknown_arch");
         assertThat(code(() -> json("{\"features\":[\"sse2\"]}"))).isEqualTo("fingerprint.unknown_arch");
         assertThat(code(() -> FingerprintParser.parseCompact("mips:fpu"))).isEqualTo("fingerprint.unknown_arch");
         assertThat(code(() -> FingerprintParser.parse("text/plain", "x86_64:sse2".getBytes(), "sparc")))

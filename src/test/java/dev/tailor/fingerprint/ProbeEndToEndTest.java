@@ -64,7 +64,11 @@ class ProbeEndToEndTest extends ApiTestBase {
             "aarch64, cortex-a76, aarch64-v8.2-crypto",
             "armv7, cortex-a7, armv7-neon-vfpv4",
             "armv7, cortex-a15, armv7-neon-vfpv4",
-            "armv7, 'cortex-a15,neon=off', armv7-vfpv3d16"})
+            "armv7, 'cortex-a15,neon=off', armv7-vfpv3d16",
+            "riscv64, sifive-u54, riscv64-rva20",
+            "riscv64, 'rv64,zba=false,zbb=false,zbs=false', riscv64-rva20",
+            "riscv64, rv64, riscv64-rva22",
+            "riscv64, 'rv64,v=true,vlen=128', riscv64-rva22v"})
     void probeFingerprint_resolvesToATargetThatBootsOnTheSameCpu(String arch, String model, String expected)
             throws Exception {
         byte[] probe = web.get().uri("/v1/probes/{arch}", arch).exchange().expectStatus().isOk()

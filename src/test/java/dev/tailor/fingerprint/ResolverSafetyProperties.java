@@ -20,7 +20,7 @@ import net.jqwik.api.Provide;
 class ResolverSafetyProperties {
 
     private static final List<String> VENDORS = List.of("GenuineIntel", "AuthenticAMD", "ARM", "Apple", "Ampere",
-            "Cavium", "Fujitsu", "Qualcomm");
+            "Cavium", "Fujitsu", "Qualcomm", "SiFive", "SpacemiT", "T-Head");
     private static final List<String> PARTS = List.of("0xd08", "0xd0c", "0xd40", "0xd4f", "0xd49", "0xd83", "0x022",
             "0x032", "0xac3", "0x0af", "0x001", "0xd03");
 
@@ -60,6 +60,69 @@ class ResolverSafetyProperties {
                 assertThat(chosen.features().size()).isGreaterThanOrEqualTo(t.features().size());
             }
         }
+    }
+
+    /** RISC-V extensions a device may list, single letters and multi-letter ones, with bundles and noise. */
+    private static final List<String> RISCV_NAMES = List.of("i", "m", "a", "f", "d", "c", "v", "h", "q", "zicsr",
+            "zifencei", "zicntr", "zihpm", "zba", "zbb", "zbc", "zbs", "zfh", "zfhmin", "zicond", "zve32x", "zve64d",
+            "zvl128b", "zkt", "sstc", "svpbmt", "xtheadvector");
+
+    /**
+     * riscv64 over random extension sets, through the text a device sends: a /proc/cpuinfo whose harts each list a
+     * random ISA string. Whatever the sets, the answer under every policy uses only extensions every hart named.
+     */
+    @Property(tries = 1000)
+    void riscv64_randomExtensionSets_neverResolveToAnExtensionSomeHartLacks(
+            @ForAll("riscvHarts") List<List<String>> harts, @ForAll Policy policy, @ForAll boolean withVendor) {
+        StringBuilder text = new StringBuilder();
+        Set<String> everyHart = null;
+        for (int h = 0; h < harts.size(); h++) {
+            List<String> ext = harts.get(h);
+            StringBuilder isa = new StringBuilder("rv64");
+            ext.stream().filter(e -> e.length() == 1).forEach(isa::append);
+            ext.stream().filter(e -> e.length() > 1).forEach(e -> isa.append('_').append(e));
+            text.append("processor\t: ").append(h).append("\nhart\t\t: ").append(h).append("\nisa\t\t: ")
+                    .append(isa).append("\nmmu\t\t: sv39\n")
+                    .append(withVendor ? "uarch\t\t: sifive,u74-mc\nmvendorid\t: 0x489\n" : "").append('\n');
+            Set<String> named = new TreeSet<>(ext);
+            if (everyHart == null) {
+                everyHart = named;
+            } else {
+                everyHart.retainAll(named);
+            }
+        }
+        CpuProfile cpu = FingerprintParser.parse("text/plain", text.toString().getBytes(), null);
+        assertThat(cpu.arch()).isEqualTo(Arch.RISCV64);
+        assertThat(everyHart).containsAll(cpu.features());
+        Resolution r;
+        try {
+            r = Corpus.RESOLVER.resolve(cpu, policy);
+        } catch (FingerprintException e) {
+            assertThat(e.code()).isEqualTo("fingerprint.unsupported_cpu");
+            assertThat(everyHart.containsAll(List.of("i", "m", "a", "f", "d", "c"))).isFalse();
+            return;
+        }
+        assertThat(everyHart).as("%s under %s answers %s", text, policy, r.target().id())
+                .containsAll(r.target().features());
+        FingerprintInvariants.check(() -> cpu);
+    }
+
+    @Provide
+    Arbitrary<List<List<String>>> riscvHarts() {
+        // mostly RV64GC devices (the baseline letters with high probability), so the upper rungs are reached
+        Arbitrary<List<String>> hart = Combinators.combine(Arbitraries.of(RISCV_NAMES).set().ofMaxSize(14),
+                Arbitraries.integers().between(0, 9)).as((more, r) -> {
+                    TreeSet<String> ext = new TreeSet<>(more);
+                    ext.add("i"); // every ISA string has its base
+                    if (r > 1) {
+                        ext.addAll(List.of("i", "m", "a", "f", "d", "c"));
+                    }
+                    // the ISA string's order: single letters first (any order here), then the others
+                    List<String> out = new ArrayList<>(ext.stream().filter(e -> e.length() == 1).toList());
+                    out.addAll(ext.stream().filter(e -> e.length() > 1).toList());
+                    return out;
+                });
+        return hart.list().ofMinSize(1).ofMaxSize(4);
     }
 
     /** Feature sets near real targets (a target's features with some removed, some added), not uniform noise,

@@ -14,9 +14,9 @@ import dev.tailor.catalog.Arch;
 
 /**
  * Runs a {@code linux} executable or a wasm32 module on this host, the way a payoff run does: x86_64 natively;
- * i686 natively where the kernel runs 32-bit executables, else under {@code qemu-i386}; aarch64 and armv7 under
- * QEMU user mode (which refuses seccomp, so with {@code TAILOR_UNCONFINED=1} unless asked not to); wasm32 under Node
- * with {@code compiler-workers/wasm/run.mjs}.
+ * i686 natively where the kernel runs 32-bit executables, else under {@code qemu-i386}; aarch64, armv7 and riscv64
+ * under QEMU user mode (which refuses seccomp, so with {@code TAILOR_UNCONFINED=1} unless asked not to); wasm32 under
+ * Node with {@code compiler-workers/wasm/run.mjs}.
  */
 final class HostRunner {
 
@@ -49,6 +49,8 @@ final class HostRunner {
             }
             case AARCH64 -> argv.add("qemu-aarch64");
             case ARMV7 -> argv.addAll(List.of("qemu-arm", "-cpu", "cortex-a15"));
+            // a hart with every extension of the ladder: bitmanip (on by default) and V
+            case RISCV64 -> argv.addAll(List.of("qemu-riscv64", "-cpu", "rv64,v=true,vlen=128"));
             case WASM32 -> {
                 argv.addAll(List.of("node", RUN_MJS.toString()));
                 emulated = false;

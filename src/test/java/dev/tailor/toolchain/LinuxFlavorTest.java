@@ -29,7 +29,8 @@ class LinuxFlavorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"x86_64-v1", "i586-base", "i686-base", "aarch64-v8.0", "armv6-vfpv2", "armv7-vfpv3d16"})
+    @ValueSource(strings = {"x86_64-v1", "i586-base", "i686-base", "aarch64-v8.0", "armv6-vfpv2", "armv7-vfpv3d16",
+            "riscv64-rva20", "riscv64-rva22v"})
     void hello_asLinuxExecutable_printsTheImagesConsole_onFdOne_andExitsWithMainsCode(String id) {
         Target t = target(id);
         CompileResult built = buildLinux(TestToolchain.example("hello"), t);
@@ -111,7 +112,7 @@ class LinuxFlavorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"x86_64-v1", "aarch64-v8.0", "wasm32-mvp"})
+    @ValueSource(strings = {"x86_64-v1", "aarch64-v8.0", "riscv64-rva20", "wasm32-mvp"})
     void tailorNowNs_isMonotonic_andAdvancesWithTheHostsClock(String id) {
         CompileRequest app = TestToolchain.single("clock", """
                 #include <stdio.h>

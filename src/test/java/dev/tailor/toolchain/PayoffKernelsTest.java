@@ -30,7 +30,8 @@ class PayoffKernelsTest {
     /** Linux executables: x86_64 levels natively where this CPU has their features; the rest emulated. */
     private static final List<String> LINUX = List.of("x86_64-v1", "x86_64-v2", "x86_64-v3", "x86_64-v4",
             "x86_64-haswell", "x86_64-broadwell", "x86_64-icelake", "x86_64-zen3", "i586-base", "i686-base",
-            "i686-sse2", "aarch64-v8.0", "aarch64-v8.2-crypto", "armv6-vfpv2", "armv7-vfpv3d16", "armv7-neon-vfpv4");
+            "i686-sse2", "aarch64-v8.0", "aarch64-v8.2-crypto", "armv6-vfpv2", "armv7-vfpv3d16", "armv7-neon-vfpv4",
+            "riscv64-rva20", "riscv64-rva22", "riscv64-rva22v");
     private static final List<String> WASM = List.of("wasm32-mvp", "wasm32-simd128");
     /** Images of named CPUs whose crypto paths the level ladder does not reach (AES-NI, PCLMULQDQ), on their model. */
     private static final java.util.Map<String, String> NAMED_IMAGES = java.util.Map.of("x86_64-skylake", "Skylake-Client");

@@ -61,7 +61,13 @@ class ProbeTest {
                 Arguments.of(Arch.ARMV7, "arm1176", Set.of("vfp", "tls", "half", "thumb", "edsp"), Set.of("vfpv3", "neon", "idiva", "vfpd32")),
                 Arguments.of(Arch.ARMV7, "cortex-a7", Set.of("vfp", "vfpv3", "vfpv4", "neon", "idiva", "vfpd32"), Set.of("aes")),
                 Arguments.of(Arch.ARMV7, "cortex-a15", Set.of("vfp", "vfpv3", "vfpv4", "neon", "idiva", "idivt", "lpae"), Set.of("aes", "crc32")),
-                Arguments.of(Arch.ARMV7, "max", Set.of("neon", "vfpv4", "aes", "pmull", "sha2", "crc32"), Set.of()));
+                Arguments.of(Arch.ARMV7, "max", Set.of("neon", "vfpv4", "aes", "pmull", "sha2", "crc32"), Set.of()),
+                // the oldest: a real RV64GC core (HiFive Unleashed), and QEMU's rv64 with bitmanip switched off
+                Arguments.of(Arch.RISCV64, "sifive-u54", Set.of("i", "m", "a", "f", "d", "c", "zicsr", "zifencei"), Set.of("zba", "zbb", "zbs", "v")),
+                Arguments.of(Arch.RISCV64, "rv64,zba=false,zbb=false,zbs=false", Set.of("i", "m", "a", "f", "d", "c"), Set.of("zba", "zbb", "zbs", "v")),
+                // QEMU 7.2's rv64 has Zba/Zbb/Zbc/Zbs on by default, V off; the newest: V 1.0 switched on
+                Arguments.of(Arch.RISCV64, "rv64", Set.of("i", "m", "a", "f", "d", "c", "zba", "zbb", "zbc", "zbs"), Set.of("v")),
+                Arguments.of(Arch.RISCV64, "rv64,v=true,vlen=128", Set.of("i", "m", "a", "f", "d", "c", "zba", "zbb", "zbs", "v"), Set.of()));
     }
 
     @ParameterizedTest(name = "{0} {1}")

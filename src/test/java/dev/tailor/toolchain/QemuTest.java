@@ -27,6 +27,13 @@ class QemuTest {
     }
 
     @Test
+    void sifiveTest_passesTheStatusThrough_onlyWithTheRuntimesExitLine() {
+        assertThat(Qemu.decode(Toolchain.ExitDevice.SIFIVE_TEST, 0, "tailor: exit 0\n")).isZero();
+        assertThat(Qemu.decode(Toolchain.ExitDevice.SIFIVE_TEST, 121, "tailor: exit 121\n")).isEqualTo(121);
+        assertThat(Qemu.decode(Toolchain.ExitDevice.SIFIVE_TEST, 0, "tailor: boot\n")).isEqualTo(-1);
+    }
+
+    @Test
     void command_usesTheArchitecturesMachineAndExitDevice() {
         Qemu q = new Qemu(Toolchains.load(), new LocalCommandRunner());
         assertThat(q.command(Arch.X86_64, "Haswell", Path.of("/i.elf")))
@@ -37,5 +44,8 @@ class QemuTest {
         // the one board of every 32-bit Arm image takes the ARMv6 core too (virt refuses it)
         assertThat(q.command(Arch.ARMV7, "arm1176", Path.of("/i.elf"))).contains("versatilepb")
                 .endsWith("-cpu", "arm1176", "-kernel", "/i.elf");
+        assertThat(q.command(Arch.RISCV64, "rv64,v=true", Path.of("/i.elf")))
+                .startsWith("qemu-system-riscv64").contains("virt", "-bios", "none").doesNotContain("-semihosting")
+                .endsWith("-cpu", "rv64,v=true", "-kernel", "/i.elf");
     }
 }

@@ -15,7 +15,8 @@ class ToolchainsTest {
     @Test
     void everyArchitecture_namesTheLlvmBackendItsTripleNeeds_forEveryFlavor() {
         Map<Arch, String> expected = Map.of(Arch.X86_64, "x86-64", Arch.I686, "x86", Arch.AARCH64, "aarch64",
-                Arch.ARMV7, "arm", Arch.WASM32, "wasm32");
+                Arch.ARMV7, "arm", Arch.RISCV64, "riscv64", Arch.WASM32, "wasm32");
+        assertThat(expected).containsOnlyKeys(Arch.values());
         expected.forEach((arch, backend) -> {
             assertThat(TOOLCHAINS.forArch(arch).backend()).as(arch.id()).isEqualTo(backend);
             TOOLCHAINS.find(arch, Flavor.LINUX).ifPresent(linux -> assertThat(linux.backend()).isEqualTo(backend));

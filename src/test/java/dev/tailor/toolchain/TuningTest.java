@@ -130,6 +130,47 @@ class TuningTest {
         assertThat(ok.console()).contains(ComputeChecksumTest.EXPECTED);
     }
 
+    /** RISC-V vector instructions (vsetvli, vle8.v, vadd.vv...) and the bitmanip ones the rva22 rung adds. */
+    static final Pattern RVV = Pattern.compile("\\sv[a-z0-9]+(\\.[a-z]+)*\\s");
+    static final Pattern ZB = Pattern.compile("\\s(sh[123]add(\\.uw)?|add\\.uw|slli\\.uw|andn|orn|xnor|clzw?|ctzw?|cpopw?"
+            + "|minu?|maxu?|sext\\.[bh]|zext\\.h|rolw?|rori?w?|rev8|orc\\.b|bseti?|bclri?|binvi?|bexti?)\\s");
+
+    @Test
+    void riscv64_ladder_usesBitmanipFromRva22_andVectorsOnlyInRva22v() {
+        String rva20 = TestToolchain.disassemble(TestToolchain.build(TestToolchain.example("compute"),
+                target("riscv64-rva20")).image(), "--mattr=+v,+zba,+zbb,+zbs");
+        String rva22 = TestToolchain.disassemble(TestToolchain.build(TestToolchain.example("compute"),
+                target("riscv64-rva22")).image(), "--mattr=+v,+zba,+zbb,+zbs");
+        String rva22v = TestToolchain.disassemble(TestToolchain.build(TestToolchain.example("compute"),
+                target("riscv64-rva22v")).image(), "--mattr=+v,+zba,+zbb,+zbs");
+
+        assertThat(ZB.matcher(rva20).find()).isFalse();
+        assertThat(RVV.matcher(rva20).find()).isFalse();
+        assertThat(ZB.matcher(rva22).find()).isTrue();
+        assertThat(RVV.matcher(rva22).find()).isFalse();
+        // clang 14 vectorises for V only with -riscv-v-vector-bits-min, which the rung's cflags pass
+        assertThat(rva22v).contains("vsetvli");
+        assertThat(RVV.matcher(rva22v).results().count()).isGreaterThan(20);
+    }
+
+    @Test
+    void riscv64Rva22_stopsWithIllegalInstructionOnSifiveU54_atABitmanipInstruction() {
+        Path image = TestToolchain.build(TestToolchain.example("compute"), target("riscv64-rva22")).image();
+        assertStopsAtIllegalInstruction("riscv64-rva22", "sifive-u54", image,
+                TestToolchain.disassemble(image, "--mattr=+zba,+zbb,+zbs"), ZB);
+    }
+
+    @Test
+    void riscv64Rva22v_runsWithV_andStopsWithIllegalInstructionWithoutV_atAVectorInstruction() {
+        Path image = TestToolchain.build(TestToolchain.example("compute"), target("riscv64-rva22v")).image();
+        Qemu.Boot boot = TestToolchain.boot(target("riscv64-rva22v"), "rv64,v=true,vlen=128", image);
+        assertThat(boot.exitCode()).as(boot.console()).isZero();
+        assertThat(boot.console()).contains(ComputeChecksumTest.EXPECTED);
+
+        assertStopsAtIllegalInstruction("riscv64-rva22v", "rv64", image,
+                TestToolchain.disassemble(image, "--mattr=+v,+zba,+zbb,+zbs"), RVV);
+    }
+
     /** Exit code 121, and the reported address is an instruction of the kind the target added. */
     private static void assertStopsAtIllegalInstruction(String targetId, String model, Path image, String disassembly,
                                                         Pattern tunedInstruction) {
@@ -168,7 +209,8 @@ class TuningTest {
             "x86_64-v3, x86_trap, '%[xyz]mm\\d'",
             "x86_64-v4, x86_trap, '%[xyz]mm\\d'",
             "aarch64-v8.2-crypto, aarch64_trap, '\\b[vqdsbh]\\d+\\b'",
-            "armv7-neon-vfpv4, armv7_trap, '\\b[qd]\\d+\\b'"})
+            "armv7-neon-vfpv4, armv7_trap, '\\b[qd]\\d+\\b'",
+            "riscv64-rva22v, riscv64_trap, '\\bv\\d+\\b'"})
     void faultPath_ofATunedImage_usesNoSimdRegisters(String targetId, String trapHandler, String simdRegister) {
         Path image = TestToolchain.build(TestToolchain.example("compute"), target(targetId)).image();
         String faultPath = TestToolchain.disassemble(image, "--disassemble-symbols=" + trapHandler

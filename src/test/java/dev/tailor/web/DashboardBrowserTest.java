@@ -335,6 +335,14 @@ class DashboardBrowserTest extends ApiTestBase {
         String v3 = ladder.findElement(By.cssSelector("li[data-target='x86_64-v3'] > .adds")).getText();
         assertThat(v3).startsWith("+").contains("avx2");
         assertThat(v3).doesNotContain("sse4_2"); // v2's, inherited
+        // every architecture is drawn, the five machines and WebAssembly, with the oldest rungs at their roots
+        assertThat(driver.findElements(By.cssSelector(".ladder[data-arch]")).stream().map(e -> e.getAttribute("data-arch")))
+                .containsExactlyInAnyOrder("x86_64", "i686", "aarch64", "armv7", "riscv64", "wasm32");
+        for (String path : List.of("li[data-target='i586-base'] > ul > li[data-target='i686-base']",
+                "li[data-target='armv6-vfpv2'] > ul > li[data-target='armv7-vfpv3d16']",
+                "li[data-target='riscv64-rva20'] > ul > li[data-target='riscv64-rva22'] > ul > li[data-target='riscv64-rva22v']")) {
+            assertThat(driver.findElements(By.cssSelector(path))).as(path).hasSize(1);
+        }
         screenshot("catalog-ladders", By.id("ladders"));
     }
 

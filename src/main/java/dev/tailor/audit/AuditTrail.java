@@ -26,6 +26,7 @@ import dev.tailor.store.BlobInfo;
 import dev.tailor.store.BlobStoreException;
 import dev.tailor.store.Documents;
 import dev.tailor.store.Layout;
+import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -49,16 +50,24 @@ public class AuditTrail {
 
     /** @param app null for an action on no app (it is logged only) */
     public void record(String app, String action, String actor, String outcome, Map<String, Object> details) {
+        store(logged(app, action, actor, outcome, details));
+    }
+
+    private AuditEvent logged(String app, String action, String actor, String outcome, Map<String, Object> details) {
         AuditEvent e = new AuditEvent(clock.instant(), app, action, actor, outcome, details);
         log.info("{}", JSON.writeValueAsString(e));
-        if (app == null) {
+        return e;
+    }
+
+    private void store(AuditEvent e) {
+        if (e.app() == null) {
             return;
         }
         String unique = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
         try {
-            documents.create(Layout.auditEvent(app, e.at().toEpochMilli(), unique), e);
+            documents.create(Layout.auditEvent(e.app(), e.at().toEpochMilli(), unique), e);
         } catch (BlobStoreException ex) {
-            log.warn("the audit record of {} on {} was not stored: {}", action, app, ex.getMessage());
+            log.warn("the audit record of {} on {} was not stored: {}", e.action(), e.app(), ex.getMessage());
         }
     }
 
@@ -108,7 +117,12 @@ public class AuditTrail {
         if (e.address() != null) {
             details.put("address", e.address());
         }
-        record(e.app(), "token_refused", e.caller(), e.code(), details);
+        // refused on the connection's event loop, before any work: the store write (an S3 PUT when distributed) goes
+        // to a worker thread, so a flood of bad tokens cannot hold the loop; the record keeps the refusal's time
+        AuditEvent event = logged(e.app(), "token_refused", e.caller(), e.code(), details);
+        if (event.app() != null) {
+            Schedulers.boundedElastic().schedule(() -> store(event));
+        }
     }
 
     /** A collection is recorded once in the log and, per app it deleted from, in that app's trail. */

@@ -1,6 +1,9 @@
 package dev.tailor.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
@@ -30,8 +33,10 @@ class AuditTrailTest extends ApiTestBase {
         web.get().uri("/v1/apps/audited/bundles").header("Authorization", "Bearer " + PUBLISHER_TOKEN).exchange()
                 .expectStatus().isForbidden();
 
-        JsonNode events = authed(web.get().uri("/v1/apps/audited/audit")).exchange().expectStatus().isOk()
-                .expectBody(JsonNode.class).returnResult().getResponseBody().path("events");
+        // a refusal's record is stored off the event loop: it shows up shortly, newest first
+        JsonNode events = await().atMost(Duration.ofSeconds(10)).until(() -> authed(web.get().uri("/v1/apps/audited/audit"))
+                .exchange().expectStatus().isOk().expectBody(JsonNode.class).returnResult().getResponseBody()
+                .path("events"), e -> e.get(0).path("action").asString().equals("token_refused"));
         JsonNode refused = events.get(0);
         assertThat(refused.path("action").asString()).isEqualTo("token_refused");
         assertThat(refused.path("actor").asString()).isEqualTo("publisher");

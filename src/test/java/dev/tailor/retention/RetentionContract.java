@@ -1,6 +1,7 @@
 package dev.tailor.retention;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -106,8 +107,10 @@ abstract class RetentionContract {
         // the trail: uploads, releases, the collection, and a refused token, newest first
         web.get().uri("/v1/apps/gcapp/bundles").header("Authorization", "Bearer not-a-token").exchange()
                 .expectStatus().isUnauthorized();
-        JsonNode trail = authed(web.get().uri("/v1/apps/gcapp/audit?limit=1000")).exchange().expectStatus().isOk()
-                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        // the refusal's record is stored off the event loop: it shows up shortly
+        JsonNode trail = await().atMost(Duration.ofSeconds(10)).until(() -> authed(web.get().uri("/v1/apps/gcapp/audit?limit=1000"))
+                .exchange().expectStatus().isOk().expectBody(JsonNode.class).returnResult().getResponseBody(),
+                t -> t.path("events").get(0).path("action").asString().equals("token_refused"));
         List<String> actions = new ArrayList<>();
         trail.path("events").forEach(e -> actions.add(e.path("action").asString()));
         assertThat(actions.get(0)).isEqualTo("token_refused");

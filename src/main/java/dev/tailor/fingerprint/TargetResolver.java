@@ -117,10 +117,11 @@ public class TargetResolver {
     }
 
     /**
-     * The lowest rung on {@code top}'s parent chain that keeps the speed of the fastest rung above it for the app
-     * these times are of: step down while that fastest rung is not measurably faster than the next one down (so
-     * several small gains that add up to one that pays are kept). Only ever a rung top descends from, so never one
-     * using a feature top does not: as safe for the device as top itself.
+     * The lowest rung on {@code top}'s parent chain that keeps the speed of the fastest rung at or above it for the
+     * app these times are of: walking down, a rung is stepped down to unless it is measurably slower than the fastest
+     * rung seen so far (so several small gains that add up to one that pays are kept, and one rung measured slow does
+     * not stop the walk above a rung below it that is as fast as the best). Only ever a rung top descends from, so
+     * never one using a feature top does not: as safe for the device as top itself.
      */
     public Target stepDown(Target top, RungTimes times, double minGain, List<String> reasons) {
         Target measuredTop = top;
@@ -145,13 +146,14 @@ public class TargetResolver {
         RungTimes.Time currentTime = topTime.get();
         Target fastest = top;
         RungTimes.Time best = topTime.get();
+        Target served = top;
         while (current.parent() != null) {
             Optional<Target> parent = catalog.find(current.parent());
             Optional<RungTimes.Time> parentTime = parent.flatMap(p -> times.time(p.id()));
             if (parentTime.isEmpty()) {
-                reasons.add("auto: " + current.parent() + " was not measured on " + times.measuredOn() + ": serving "
-                        + current.id());
-                return current;
+                reasons.add("auto: " + current.parent() + " was not measured on " + times.measuredOn()
+                        + ": nothing below " + current.id() + " can be compared");
+                break;
             }
             double step = ratio(parentTime.get(), currentTime);
             double fromBest = ratio(parentTime.get(), best);
@@ -160,11 +162,12 @@ public class TargetResolver {
                     + (fastest == current ? "" : String.format(java.util.Locale.ROOT, "; %s: %.2fx over it",
                     fastest.id(), fromBest));
             if (fromBest >= minGain && parentTime.get().lowNs() > best.highNs()) {
-                reasons.add("auto: " + gain + ": serving " + current.id());
-                return current;
+                reasons.add("auto: " + gain + ": " + parent.get().id() + " is measurably slower than " + fastest.id());
+            } else {
+                reasons.add("auto: " + gain + ", under the " + String.format(java.util.Locale.ROOT, "%.2f", minGain)
+                        + "x that pays or within the runs' spread: stepping down to " + parent.get().id());
+                served = parent.get();
             }
-            reasons.add("auto: " + gain + ", under the " + String.format(java.util.Locale.ROOT, "%.2f", minGain)
-                    + "x that pays or within the runs' spread: stepping down to " + parent.get().id());
             current = parent.get();
             currentTime = parentTime.get();
             if (currentTime.medianNs() < best.medianNs()) {
@@ -172,8 +175,12 @@ public class TargetResolver {
                 best = currentTime;
             }
         }
-        reasons.add("auto: serving " + current.id() + ", the baseline: no rung above it pays for this app");
-        return current;
+        if (served.parent() == null) {
+            reasons.add("auto: serving " + served.id() + ", the baseline: no rung above it pays for this app");
+        } else {
+            reasons.add("auto: serving " + served.id() + ": no rung below it was measured as fast for this app");
+        }
+        return served;
     }
 
     private static double ratio(RungTimes.Time slower, RungTimes.Time faster) {

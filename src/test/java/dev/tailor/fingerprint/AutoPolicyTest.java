@@ -63,7 +63,36 @@ class AutoPolicyTest {
                 "auto: x86_64-v4: 1.01x over x86_64-v3 for this app (measured on a test CPU (x86_64-v4)), under the 1.05x "
                         + "that pays or within the runs' spread: stepping down to x86_64-v3",
                 "auto: x86_64-v3: 2.97x over x86_64-v2 for this app (measured on a test CPU (x86_64-v4)); x86_64-v4: "
-                        + "3.00x over it: serving x86_64-v3");
+                        + "3.00x over it: x86_64-v2 is measurably slower than x86_64-v4",
+                "auto: x86_64-v2: 1.00x over x86_64-v1 for this app (measured on a test CPU (x86_64-v4)); x86_64-v4: "
+                        + "3.01x over it: x86_64-v1 is measurably slower than x86_64-v4",
+                "auto: serving x86_64-v3: no rung below it was measured as fast for this app");
+    }
+
+    @Test
+    void oneRungMeasuredSlow_doesNotStopTheWalk_aboveABaselineAsFastAsTheBest() {
+        // the flat app as one CI machine measured it: v2's runs all slow, v1's as fast as v3's (the same loop)
+        List<String> reasons = new ArrayList<>();
+        Target served = RESOLVER.stepDown(target("x86_64-haswell"), made(Map.of("x86_64-haswell", t(104, 102, 106),
+                "x86_64-v3", t(100, 98, 102), "x86_64-v2", t(133, 130, 136), "x86_64-v1", t(101, 99, 103))), 1.05,
+                reasons);
+
+        assertThat(served.id()).isEqualTo("x86_64-v1");
+        assertThat(reasons).contains("auto: x86_64-v3: 1.33x over x86_64-v2 for this app (measured on a test CPU "
+                        + "(x86_64-v4)): x86_64-v2 is measurably slower than x86_64-v3",
+                "auto: serving x86_64-v1, the baseline: no rung above it pays for this app");
+    }
+
+    @Test
+    void aRungBelowTheBestThatIsMeasurablySlower_keepsTheBest_evenWhenTheBaselineIsCloser() {
+        // v2 is slower than v1 (it happens: a different code layout), v3 is 1.04x over v1 but 1.5x over v2
+        Target served = RESOLVER.stepDown(target("x86_64-v3"), made(Map.of("x86_64-v3", t(100, 99, 101),
+                "x86_64-v2", t(150, 149, 151), "x86_64-v1", t(104, 103, 105))), 1.05, new ArrayList<>());
+        Target paying = RESOLVER.stepDown(target("x86_64-v3"), made(Map.of("x86_64-v3", t(100, 99, 101),
+                "x86_64-v2", t(150, 149, 151), "x86_64-v1", t(120, 119, 121))), 1.05, new ArrayList<>());
+
+        assertThat(served.id()).as("v1 keeps v3's speed within 5%%").isEqualTo("x86_64-v1");
+        assertThat(paying.id()).as("v1 is 1.2x slower than v3, v2 slower still").isEqualTo("x86_64-v3");
     }
 
     @Test

@@ -150,11 +150,38 @@ class PayoffApiTest extends ApiTestBase {
 
         assertThat(paying.at("/target/id").asString()).as(paying.toString()).isIn("x86_64-v3", "x86_64-haswell");
         assertThat(reasons(paying)).anyMatch(r -> r.startsWith("auto: x86_64-v3: ") && r.contains("over x86_64-v2")
-                && r.endsWith("serving x86_64-v3") || r.endsWith("serving x86_64-haswell"));
+                && r.contains(": x86_64-v2 is measurably slower than "))
+                .anyMatch(r -> r.startsWith("auto: serving " + paying.at("/target/id").asString() + ": "));
+        assertThat(level.at("/target/id").asString()).isEqualTo("x86_64-v3");
+        assumeFlatMeasuredFlat();
         assertThat(flatOne.at("/target/id").asString()).as(flatOne.toString()).isEqualTo("x86_64-v1");
         assertThat(reasons(flatOne)).anyMatch(r -> r.contains("stepping down to x86_64-v1"))
                 .anyMatch(r -> r.startsWith("auto: serving x86_64-v1, the baseline"));
-        assertThat(level.at("/target/id").asString()).isEqualTo("x86_64-v3");
+    }
+
+    /**
+     * Flat runs the same loop on every rung, but a machine may still time one rung's executable apart (its code laid
+     * out differently, one CI machine measured v2 1.33x slower than v3 in every round): the baseline is the right
+     * answer only where the baseline was measured as fast as the fastest rung a Haswell could be served, which is
+     * checked here from the report itself, as the auto policy reads it (median over 1.05x, ranges without the
+     * extremes apart).
+     */
+    static void assumeFlatMeasuredFlat() {
+        List<long[]> chain = new ArrayList<>();
+        for (String id : List.of("x86_64-haswell", "x86_64-v3", "x86_64-v2", "x86_64-v1")) {
+            JsonNode r = result(flat, id);
+            if (r != null && r.has("timesNs")) {
+                List<Long> ts = new ArrayList<>();
+                r.get("timesNs").forEach(t -> ts.add(t.asLong()));
+                ts.sort(null);
+                chain.add(new long[] {r.get("medianNs").asLong(), ts.get(1), ts.get(ts.size() - 2)});
+            }
+        }
+        long[] base = chain.get(chain.size() - 1);
+        long[] best = chain.stream().min(java.util.Comparator.comparingLong(t -> t[0])).orElseThrow();
+        boolean baselineSlower = base[0] / (double) best[0] >= 1.05 && base[1] > best[2];
+        assumeThat(baselineSlower).as("this machine measured flat's baseline slower than another rung: "
+                + flat.get("results")).isFalse();
     }
 
     static final String HASWELL_COMPACT = "x86_64:fpu,cx8,cmov,mmx,fxsr,sse,sse2,cx16,lahf_lm,popcnt,sse3,ssse3,"
@@ -168,6 +195,7 @@ class PayoffApiTest extends ApiTestBase {
     @Test
     @Order(3)
     void bootsDefaultToAuto_andAPostedBuildTakesTheAutoPolicyToo() throws Exception {
+        assumeFlatMeasuredFlat();
         // the same request as before the report: the remembered answer was dropped when the measurement landed
         bootCompact("flat", "x86_64-v1");
         String location = web.post().uri("/v1/boot/flat/stable?wait=60").contentType(MediaType.TEXT_PLAIN)

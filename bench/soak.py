@@ -10,7 +10,7 @@ than queued without bound. The kinds:
             (a new variant one time in four, else one uploaded before: 201 or 200)
   release   PUT /v1/apps/<app>/channels/{stable,beta} to an uploaded bundle (at most one every RELEASE_EVERY s; the
             release prebuilds the baselines)
-  build     POST /v1/builds {bundle, target}: a random catalog target of x86_64/aarch64/armv7/i686 (at most one
+  build     POST /v1/builds {bundle, target}: a random catalog target of x86_64/aarch64/armv7/i686/riscv64 (at most one
             start every BUILD_EVERY s: each really compiles)
   boot      GET /v1/boot/<app>/stable?cpu=<compact> for a few corpus fingerprints, 307 followed, then the 302's
             image downloaded and its sha256 checked against its URL
@@ -52,7 +52,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HELLO_C = os.path.join(ROOT, "examples", "hello", "src", "hello.c")
 FINGERPRINTS = os.path.join(ROOT, "src", "test", "resources", "fingerprints")
 APPS = ["soak-a", "soak-b", "soak-c"]
-ARCHS = ("x86_64", "aarch64", "armv7", "i686")
+ARCHS = ("x86_64", "aarch64", "armv7", "i686", "riscv64")
 WORKERS = 32
 WEIGHTS = {"boot": 25, "range": 20, "garbage": 20, "upload": 10, "read": 15, "release": 5, "build": 5}
 RELEASE_EVERY = 10.0

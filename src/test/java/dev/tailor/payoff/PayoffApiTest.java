@@ -13,6 +13,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 
@@ -28,7 +29,12 @@ import tools.jackson.databind.ObjectMapper;
  * rung-bound does three times the work unless built with AVX2; flat runs the same code on every rung), measured
  * natively, then served under auto: a Haswell gets a v3-or-higher rung of the first and the baseline of the second,
  * each with its reasons.
+ *
+ * <p>{@code @Isolated}: its times decide its answers, so no other test class may run beside it. JUnit's parallel
+ * executor otherwise lets a class start while a concurrent class ({@code PayoffKernelsTest}'s two QEMU boots at a
+ * time) still runs, and a timed process then shares two cores with two emulators.
  */
+@Isolated
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PayoffApiTest extends ApiTestBase {
 

@@ -4,8 +4,10 @@
  * ARMv6-safe: this file and everything else plain runs on an ARM1176 (ARMv6, VFPv2) as on any ARMv7 core, so an
  * image tuned too high for the CPU still reaches its undefined-instruction handler and says so. No isb/dsb (ARMv7):
  * the CP15 "flush prefetch buffer" operation instead; no VBAR (ARMv6 cores without the Security Extensions lack
- * it): the vectors are copied to address 0 (RAM on versatilepb), where every core takes exceptions with
- * SCTLR.V = 0 and, where VBAR exists, its reset value 0. No MPIDR either (ARMv6 has none): the board has one core.
+ * it): until the MMU is on, the vectors are copied to address 0 (RAM on versatilepb), where every core takes
+ * exceptions with SCTLR.V = 0 and, where VBAR exists, its reset value 0; from then on the high vectors
+ * (SCTLR.V = 1, 0xffff0000, which every core has) map the image's own copy, and page 0 is left unmapped so that a
+ * null pointer faults. No MPIDR either (ARMv6 has none): the board has one core.
  * Enables VFP (CPACR, FPEXC: both exist on ARM1176), clears .bss, then turns the MMU on. The run-time ABI's
  * 64-bit division is in aeabi.S.
  */
@@ -33,7 +35,7 @@ _start:
         .fpu vfpv2
 2:
         ldr sp, =stack_top
-        adr r0, vectors                 /* copy the vectors and their address table (16 words) to 0 */
+        ldr r0, =vectors                /* copy the vectors and their address table (16 words) to 0 */
         mov r1, #0
         ldmia r0!, {r2-r9}
         stmia r1!, {r2-r9}
@@ -71,11 +73,16 @@ park:   b park                          /* no wfe: ARMv6 (before 6K) has none */
  * 0x10000000 (system registers: the 24 MHz counter) and 0x10100000 (UART0 at 0x101f1000), as Shareable Device,
  * execute-never. Every other entry is 0: a translation fault (data or prefetch abort). Domain 0, client, AP full
  * access; TTBCR = 0 (TTBR0 only, 16 KiB table); table walks non-cacheable (TTBR0's attribute bits 0).
+ * The first MiB goes through a page table of 4 KiB pages instead of a section, with page 0 left out: a null
+ * pointer (and any small offset from one) faults. The exception vectors then move to the high address 0xffff0000
+ * (SCTLR.V = 1, set with SCTLR.M), whose page maps the page-aligned vectors in the image through a second table.
  * Before the MMU goes on, the table writes complete (c7,c10,4: the ARMv6 spelling of dsb) and the TLB and branch
  * predictor are invalidated; the prefetch flush (c7,c5,4, the ARMv6 isb) comes before and after setting SCTLR.M.
  */
 #define SECTION_RAM     0x00001c02      /* section, AP=0b11, TEX=0b001 C=0 B=0: Normal non-cacheable */
 #define SECTION_DEVICE  0x00000c16      /* section, AP=0b11, TEX=0b000 C=0 B=1: Shareable Device; XN */
+#define PAGE_TABLE      0x00000001      /* first level: a coarse (256-entry) page table, domain 0 */
+#define PAGE_RAM        0x00000072      /* small page, AP=0b11, TEX=0b001 C=0 B=0: Normal non-cacheable */
 mmu_on:
         ldr r0, =tailor_ttb             /* in .bss: already all zero (every entry a translation fault) */
         ldr r1, =SECTION_RAM
@@ -92,6 +99,22 @@ mmu_on:
         str r1, [r0, #(0x100 * 4)]
         ldr r1, =(0x10100000 | SECTION_DEVICE)
         str r1, [r0, #(0x101 * 4)]
+        ldr r1, =tailor_l2_low          /* the first MiB in pages, page 0 left a translation fault */
+        orr r2, r1, #PAGE_TABLE
+        str r2, [r0]
+        ldr r2, =(0x1000 | PAGE_RAM)
+        add r1, r1, #4
+        mov r3, #255
+1:      str r2, [r1], #4
+        add r2, r2, #0x1000
+        subs r3, r3, #1
+        bne 1b
+        ldr r1, =tailor_l2_high         /* 0xfff00000's MiB: only its page 0xffff0000, the vectors */
+        orr r2, r1, #PAGE_TABLE
+        ldr r3, =(0xfff * 4)
+        str r2, [r0, r3]
+        ldr r2, =(vectors + PAGE_RAM)
+        str r2, [r1, #(0xf0 * 4)]
         mov r1, #0
         mcr p15, 0, r1, c7, c10, 4      /* data synchronization barrier (dsb): the table is written */
         mcr p15, 0, r1, c2, c0, 2       /* TTBCR = 0: short descriptors, TTBR0 translates everything */
@@ -105,13 +128,16 @@ mmu_on:
         mcr p15, 0, r1, c7, c5, 4       /* isb */
         mrc p15, 0, r0, c1, c0, 0
         orr r0, r0, #(1 << 23)          /* SCTLR.XP: ARMv6 descriptors (ARM1176; reads as one on ARMv7) */
+        orr r0, r0, #(1 << 13)          /* SCTLR.V: the high vectors, at 0xffff0000 */
         orr r0, r0, #1                  /* SCTLR.M; A, C, I unchanged */
         mcr p15, 0, r0, c1, c0, 0
         mcr p15, 0, r1, c7, c5, 4       /* isb: the identity map keeps this code where it is */
         bx lr
+        .ltorg                          /* the literals above, within ldr's 4 KiB reach, before the page gap */
 
-        /* Position-independent: each entry loads its handler's absolute address from the table 8 words on. */
-        .balign 32
+        /* Position-independent: each entry loads its handler's absolute address from the table 8 words on. Page
+           aligned: the high vectors' page maps this page. */
+        .balign 4096
 vectors:
         ldr pc, [pc, #24]               /* reset */
         ldr pc, [pc, #24]
@@ -170,3 +196,8 @@ trap_stack_top:
         .global tailor_ttb
 tailor_ttb:
         .space 16384
+        .balign 1024                    /* second-level tables: 256 entries, 1 KiB aligned */
+tailor_l2_low:
+        .space 1024
+tailor_l2_high:
+        .space 1024

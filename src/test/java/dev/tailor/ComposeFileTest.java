@@ -39,6 +39,8 @@ class ComposeFileTest {
 
         JsonNode api = services.get("api").get("environment");
         assertThat(api.get("TAILOR_MODE").asString()).isEqualTo("api");
+        assertThat(api.get("TAILOR_WEB_TRUSTEDPROXIES").asString()).as("the edge, in the API's network namespace")
+                .isEqualTo("127.0.0.1");
         assertThat(api.get("TAILOR_STORE_TYPE").asString()).isEqualTo("s3");
         assertThat(api.get("TAILOR_DISPATCH_TYPE").asString()).isEqualTo("amqp");
         assertThat(api.get("TAILOR_STORE_S3_PATHSTYLE").asString()).isEqualTo("true");

@@ -51,9 +51,12 @@ public class Access {
             .maximumSize(100_000).build();
 
     private final ApplicationEventPublisher events;
+    private final ClientAddress clients;
 
-    public Access(AuthProperties props, DataDir dataDir, TokenRates rates, ApplicationEventPublisher events) {
+    public Access(AuthProperties props, DataDir dataDir, TokenRates rates, ApplicationEventPublisher events,
+                  ClientAddress clients) {
         this.rates = rates;
+        this.clients = clients;
         this.events = events;
         for (AuthProperties.Token t : props.tokens()) {
             if (t.sha256() == null || Digest.ofHex(t.sha256().toLowerCase(Locale.ROOT)).isEmpty()) {
@@ -129,7 +132,7 @@ public class Access {
     /** A token presented and refused is an audited event; a request without any token is not. */
     private TailorException refused(ServerHttpRequest request, String app, Caller caller, TailorException e) {
         events.publishEvent(new TokenRefused(app, caller == null ? null : caller.name(), e.code(),
-                request.getMethod().name(), request.getPath().value(), ClientAddress.of(request).orElse(null)));
+                request.getMethod().name(), request.getPath().value(), clients.of(request).orElse(null)));
         return e;
     }
 

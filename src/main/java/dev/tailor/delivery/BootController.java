@@ -67,10 +67,12 @@ class BootController {
     private final DeliveryTimeline timeline;
 
     private final WaitingBoots waiting;
+    private final ClientAddress clients;
 
     BootController(ChannelService channels, Fingerprints fingerprints, TargetCatalog catalog,
             Builds builds, DeliveryProperties props, WarmBoots warm, ServedImages served,
-            CanonicalQueries canonicalQueries, WaitingBoots waiting, DeliveryTimeline timeline) {
+            CanonicalQueries canonicalQueries, WaitingBoots waiting, DeliveryTimeline timeline, ClientAddress clients) {
+        this.clients = clients;
         this.timeline = timeline;
         this.canonicalQueries = canonicalQueries;
         this.waiting = waiting;
@@ -168,9 +170,9 @@ class BootController {
                 .flatMap(boot -> deliver(boot, patience, true, client(request)));
     }
 
-    /** The address a boot comes from, for the limit on boots waiting at once. */
-    private static String client(ServerHttpRequest request) {
-        return ClientAddress.of(request).orElse("unknown");
+    /** The address a boot comes from (behind a trusted edge, the device's), for the limit on boots waiting at once. */
+    private String client(ServerHttpRequest request) {
+        return clients.of(request).orElse("unknown");
     }
 
     private Mono<ResponseEntity<Void>> deliver(Boot boot, Duration patience, boolean pinned, String client) {

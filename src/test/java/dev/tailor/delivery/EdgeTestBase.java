@@ -1,5 +1,8 @@
 package dev.tailor.delivery;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,6 +19,7 @@ import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -51,6 +55,8 @@ abstract class EdgeTestBase<E extends EdgeProcesses.Edge> extends ApiTestBase {
         registry.add("tailor.delivery.edges[1].url", () -> "http://127.0.0.1:" + NGINX_PORT);
         registry.add("tailor.delivery.edges[1].type", () -> "nginx");
         registry.add("tailor.delivery.purge-timeout", () -> "3s");
+        // the edges run on this host: requests they forward count against the address each edge names
+        registry.add("tailor.web.trusted-proxies", () -> "127.0.0.1");
     }
 
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -85,6 +91,35 @@ abstract class EdgeTestBase<E extends EdgeProcesses.Edge> extends ApiTestBase {
     @BeforeAll
     final void startTheEdge() throws IOException {
         edge = start.at(originPort);
+    }
+
+    /**
+     * The edge appends the address it saw to X-Forwarded-For, and Tailor, trusting the edge, counts the request
+     * against that address (here a refused token's audit record): not the edge's own, not what the client claimed.
+     * The client connects from 127.0.0.2 (all of 127/8 is this host's loopback), which is not trusted.
+     */
+    @Test
+    void aRequestThroughTheEdge_countsAgainstTheAddressTheEdgeSaw_notWhatTheClientClaims() throws Exception {
+        String app = "edge-seen-" + getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+        String answer = fromSecondLoopback(edge.port(), "GET /v1/apps/" + app + "/audit HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Authorization: Bearer not-a-token\r\nX-Forwarded-For: 203.0.113.5\r\nConnection: close\r\n\r\n");
+        assertThat(answer).startsWith("HTTP/1.1 401");
+
+        JsonNode refused = await().atMost(Duration.ofSeconds(10)).until(() -> authed(web.get()
+                .uri("/v1/apps/{app}/audit", app)).exchange().expectStatus().isOk().expectBody(JsonNode.class)
+                .returnResult().getResponseBody().path("events").path(0), e -> !e.isMissingNode());
+        assertThat(refused.path("action").asString()).isEqualTo("token_refused");
+        assertThat(refused.path("details").path("address").asString()).isEqualTo("127.0.0.2");
+    }
+
+    static String fromSecondLoopback(int port, String request) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.bind(new java.net.InetSocketAddress("127.0.0.2", 0));
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5000);
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
     }
 
     /** A GET through this class's edge. */

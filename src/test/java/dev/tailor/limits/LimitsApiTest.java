@@ -48,7 +48,9 @@ class LimitsApiTest {
         registry.add("tailor.limits.app-bundles", () -> "2");
         registry.add("tailor.limits.app-bytes", () -> "40KB");
         registry.add("tailor.limits.waiting-boots-per-client", () -> "2");
-        registry.add("tailor.worker.timeout", () -> "15s");
+        registry.add("tailor.worker.timeout", () -> "30s");
+        // as behind a CDN edge on this host: boots are counted against the device the edge names
+        registry.add("tailor.web.trusted-proxies", () -> "127.0.0.1, 10.0.0.0/8");
         registry.add("tailor.auth.tokens[0].name", () -> "limited");
         registry.add("tailor.auth.tokens[0].sha256", () -> ApiTestBase.sha256(CALLER));
         registry.add("tailor.auth.tokens[0].roles", () -> "publish");
@@ -173,6 +175,25 @@ class LimitsApiTest {
                 .replace("wait=4", "wait=1"))).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(again.statusCode()).isEqualTo(503);
         assertThat(again.body()).contains("boot.building");
+
+        // behind the edge (this host is a trusted proxy): each device has its own slots, a forged hop changes nothing
+        URI shortWait = URI.create(boot.toString().replace("wait=4", "wait=3"));
+        java.util.function.Function<String, HttpRequest> device = chain -> HttpRequest.newBuilder(shortWait)
+                .header("X-Forwarded-For", chain).build();
+        List<CompletableFuture<HttpResponse<String>>> deviceA = List.of(
+                http.sendAsync(device.apply("203.0.113.7"), HttpResponse.BodyHandlers.ofString()),
+                http.sendAsync(device.apply("198.51.100.1, 203.0.113.7, 10.1.1.1"), HttpResponse.BodyHandlers.ofString()));
+        await().atMost(Duration.ofSeconds(3)).until(() -> waiting.waiting("203.0.113.7") == 2);
+        assertThat(http.send(device.apply("203.0.113.7"), HttpResponse.BodyHandlers.ofString()).body())
+                .contains("boot.too_many_waiting");
+        CompletableFuture<HttpResponse<String>> deviceB = http.sendAsync(device.apply("203.0.113.8"),
+                HttpResponse.BodyHandlers.ofString());
+        await().atMost(Duration.ofSeconds(3)).until(() -> waiting.waiting("203.0.113.8") == 1);
+        assertThat(waiting.waiting("127.0.0.1")).as("the edge itself holds no slot").isZero();
+        for (CompletableFuture<HttpResponse<String>> w : List.of(deviceA.get(0), deviceA.get(1), deviceB)) {
+            assertThat(w.get().statusCode()).isEqualTo(503);
+        }
+        assertThat(waiting.waiting("203.0.113.7") + waiting.waiting("203.0.113.8")).isZero();
     }
 
     String lastDigest;

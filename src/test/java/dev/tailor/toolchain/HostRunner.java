@@ -11,12 +11,15 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import dev.tailor.catalog.Arch;
+import dev.tailor.catalog.Target;
 
 /**
  * Runs a {@code linux} executable or a wasm32 module on this host, the way a payoff run does: x86_64 natively;
  * i686 natively where the kernel runs 32-bit executables, else under {@code qemu-i386}; aarch64, armv7 and riscv64
- * under QEMU user mode (which refuses seccomp, so with {@code TAILOR_UNCONFINED=1} unless asked not to); wasm32 under
- * Node with {@code compiler-workers/wasm/run.mjs}.
+ * under QEMU user mode (which refuses seccomp, so with {@code TAILOR_UNCONFINED=1} unless asked not to), on the CPU
+ * model the catalog says runs the target ({@code qemu.runs}: an ARMv6 executable on an ARM1176, an RVA20 one on a
+ * SiFive U54), or on one with every feature of the ladder for a target without one; wasm32 under Node with
+ * {@code compiler-workers/wasm/run.mjs}.
  */
 final class HostRunner {
 
@@ -31,26 +34,27 @@ final class HostRunner {
     private HostRunner() {
     }
 
-    static Run run(Arch arch, Path file) {
-        return run(arch, file, true);
+    static Run run(Target target, Path file) {
+        return run(target, file, true);
     }
 
     /** @param unconfinedUnderQemu whether to allow an emulated executable to run without its seccomp filter */
-    static Run run(Arch arch, Path file, boolean unconfinedUnderQemu) {
+    static Run run(Target target, Path file, boolean unconfinedUnderQemu) {
+        String model = target.qemu() == null ? null : target.qemu().runs();
         List<String> argv = new ArrayList<>();
         boolean emulated = true;
-        switch (arch) {
+        switch (target.arch()) {
             case X86_64 -> emulated = false;
             case I686 -> {
                 emulated = !runsI686Natively(file);
                 if (emulated) {
-                    argv.add("qemu-i386");
+                    argv.addAll(List.of("qemu-i386", "-cpu", model != null ? model : "max"));
                 }
             }
-            case AARCH64 -> argv.add("qemu-aarch64");
-            case ARMV7 -> argv.addAll(List.of("qemu-arm", "-cpu", "cortex-a15"));
-            // a hart with every extension of the ladder: bitmanip (on by default) and V
-            case RISCV64 -> argv.addAll(List.of("qemu-riscv64", "-cpu", "rv64,v=true,vlen=128"));
+            case AARCH64 -> argv.addAll(List.of("qemu-aarch64", "-cpu", model != null ? model : "max"));
+            case ARMV7 -> argv.addAll(List.of("qemu-arm", "-cpu", model != null ? model : "cortex-a15"));
+            // without a model: a hart with every extension of the ladder, bitmanip (on by default) and V
+            case RISCV64 -> argv.addAll(List.of("qemu-riscv64", "-cpu", model != null ? model : "rv64,v=true,vlen=128"));
             case WASM32 -> {
                 argv.addAll(List.of("node", RUN_MJS.toString()));
                 emulated = false;

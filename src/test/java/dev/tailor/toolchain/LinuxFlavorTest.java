@@ -35,7 +35,7 @@ class LinuxFlavorTest {
         Target t = target(id);
         CompileResult built = buildLinux(TestToolchain.example("hello"), t);
 
-        HostRunner.Run run = HostRunner.run(t.arch(), built.image());
+        HostRunner.Run run = HostRunner.run(t, built.image());
 
         assertThat(run.console())
                 .contains("tailor: boot app=hello target=" + id + " arch=" + t.arch().id() + " build=test-hello\n")
@@ -66,7 +66,7 @@ class LinuxFlavorTest {
         CompileResult built = buildLinux(hostile("openat", "sys(257, -100, (long)\"" + victim + "\", 0101, 0644)"),
                 target("x86_64-v1"));
 
-        HostRunner.Run run = HostRunner.run(target("x86_64-v1").arch(), built.image());
+        HostRunner.Run run = HostRunner.run(target("x86_64-v1"), built.image());
 
         assertThat(run.exitCode()).as(run.console()).isEqualTo(KILLED_BY_SIGSYS);
         assertThat(run.console()).contains("trying openat").doesNotContain("still alive");
@@ -79,7 +79,7 @@ class LinuxFlavorTest {
                 "sys(9, 0, 4096, 3, 0x22)")) {
             CompileResult built = buildLinux(hostile("call", call), target("x86_64-v1"));
 
-            HostRunner.Run run = HostRunner.run(target("x86_64-v1").arch(), built.image());
+            HostRunner.Run run = HostRunner.run(target("x86_64-v1"), built.image());
 
             assertThat(run.exitCode()).as(call + ": " + run.console()).isEqualTo(KILLED_BY_SIGSYS);
             assertThat(run.console()).doesNotContain("still alive");
@@ -91,8 +91,8 @@ class LinuxFlavorTest {
         Target t = target("aarch64-v8.0");
         CompileResult built = buildLinux(TestToolchain.example("hello"), t);
 
-        HostRunner.Run refused = HostRunner.run(t.arch(), built.image(), false);
-        HostRunner.Run allowed = HostRunner.run(t.arch(), built.image(), true);
+        HostRunner.Run refused = HostRunner.run(t, built.image(), false);
+        HostRunner.Run allowed = HostRunner.run(t, built.image(), true);
 
         assertThat(refused.exitCode()).as(refused.console()).isEqualTo(124);
         assertThat(refused.console()).contains("cannot install the seccomp filter").doesNotContain("hello from tailor");
@@ -105,7 +105,7 @@ class LinuxFlavorTest {
         CompileResult built = buildLinux(TestToolchain.single("null",
                 "int main(void) { *(volatile int *)8 = 1; return 0; }\n", Map.of()), target("x86_64-v1"));
 
-        HostRunner.Run run = HostRunner.run(target("x86_64-v1").arch(), built.image());
+        HostRunner.Run run = HostRunner.run(target("x86_64-v1"), built.image());
 
         assertThat(run.exitCode()).as(run.console()).isEqualTo(122);
         assertThat(run.console()).contains("tailor: bad memory access").contains("address 0x8").endsWith("tailor: exit 122\n");
@@ -133,7 +133,7 @@ class LinuxFlavorTest {
                 TestToolchain.workDir("clock-" + id));
         long before = System.nanoTime();
 
-        HostRunner.Run run = HostRunner.run(t.arch(), built.image());
+        HostRunner.Run run = HostRunner.run(t, built.image());
 
         long wall = System.nanoTime() - before;
         assertThat(run.exitCode()).as(run.console()).isZero();

@@ -69,7 +69,7 @@ class PayoffKernelsTest {
         Target t = target(id);
         CompileResult built = PayoffKernels.build(kernel, t, flavor);
 
-        HostRunner.Run run = HostRunner.run(t.arch(), built.image());
+        HostRunner.Run run = HostRunner.run(t, built.image());
 
         assertThat(PayoffKernels.verdict(run)).as(kernel + " on " + id).isEqualTo("ok");
     }

@@ -28,7 +28,7 @@ class WasmFlavorTest {
         Target t = target(id);
         CompileResult built = TestToolchain.build(TestToolchain.example("hello"), t);
 
-        HostRunner.Run run = HostRunner.run(t.arch(), built.image());
+        HostRunner.Run run = HostRunner.run(t, built.image());
 
         assertThat(built.image().getFileName().toString()).isEqualTo("image.wasm");
         assertThat(Files.readAllBytes(built.image())).startsWith(0, 'a', 's', 'm');
@@ -58,8 +58,8 @@ class WasmFlavorTest {
 
         assertThat(TestToolchain.disassemble(simd.image())).contains("v128.");
         assertThat(TestToolchain.disassemble(mvp.image())).doesNotContain("v128.");
-        HostRunner.Run a = HostRunner.run(target("wasm32-mvp").arch(), mvp.image());
-        HostRunner.Run b = HostRunner.run(target("wasm32-simd128").arch(), simd.image());
+        HostRunner.Run a = HostRunner.run(target("wasm32-mvp"), mvp.image());
+        HostRunner.Run b = HostRunner.run(target("wasm32-simd128"), simd.image());
         assertThat(a.exitCode()).isZero();
         assertThat(b.console()).as("the same answer with and without SIMD").contains(a.console().lines()
                 .filter(l -> l.startsWith("sum ")).findFirst().orElseThrow());
@@ -71,7 +71,7 @@ class WasmFlavorTest {
                 "#include <stdio.h>\nint main(void) { printf(\"before\\n\"); __builtin_trap(); }\n", Map.of()),
                 target("wasm32-mvp"));
 
-        HostRunner.Run run = HostRunner.run(target("wasm32-mvp").arch(), built.image());
+        HostRunner.Run run = HostRunner.run(target("wasm32-mvp"), built.image());
 
         assertThat(run.exitCode()).isEqualTo(122);
         assertThat(run.console()).contains("before\n").contains("tailor: trap: unreachable").endsWith("tailor: exit 122\n");

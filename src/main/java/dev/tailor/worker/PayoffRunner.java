@@ -137,11 +137,12 @@ final class PayoffRunner {
                 rounds, results(rungs, times, metrics, errors));
     }
 
-    /** Rounds over the distinct executables, each run once per round. */
+    /** Rounds over the distinct executables, each run once per round, each round starting one further along. */
     private void time(Map<Digest, Path> distinct, SandboxedRunner runner, Map<Digest, List<Long>> times,
                       Map<Digest, Map<String, List<Double>>> metrics, Map<Digest, String> errors) {
+        List<Map.Entry<Digest, Path>> executables = List.copyOf(distinct.entrySet());
         for (int round = 0; round < rounds; round++) {
-            for (Map.Entry<Digest, Path> e : distinct.entrySet()) {
+            for (Map.Entry<Digest, Path> e : inRound(executables, round)) {
                 if (errors.containsKey(e.getKey())) {
                     continue;
                 }
@@ -158,6 +159,21 @@ final class PayoffRunner {
                         .computeIfAbsent(k, x -> new ArrayList<>()).add(v));
             }
         }
+    }
+
+    /**
+     * The order of one round: rotated by the round's number, so no executable always runs first after the builds or
+     * always right after the same neighbour (a place in the round that is slower, for whatever reason the machine
+     * has, falls on every rung in turn).
+     */
+    static <T> List<T> inRound(List<T> executables, int round) {
+        if (executables.isEmpty()) {
+            return executables;
+        }
+        int start = round % executables.size();
+        List<T> out = new ArrayList<>(executables.subList(start, executables.size()));
+        out.addAll(executables.subList(0, start));
+        return out;
     }
 
     /** One untimed run of the baseline first: an app that fails there fails the run before every rung is built. */

@@ -172,20 +172,16 @@ class PayoffApiTest extends ApiTestBase {
      * checked here from the report itself, as the auto policy reads it (median over 1.05x, ranges without the
      * extremes apart).
      */
-    static void assumeFlatMeasuredFlat() {
-        List<long[]> chain = new ArrayList<>();
+    void assumeFlatMeasuredFlat() {
+        dev.tailor.fingerprint.RungTimes times = new PayoffStore(store, json)
+                .reports(Digest.parse(flatDigest).orElseThrow()).get(0).times();
+        List<dev.tailor.fingerprint.RungTimes.Time> chain = new ArrayList<>();
         for (String id : List.of("x86_64-haswell", "x86_64-v3", "x86_64-v2", "x86_64-v1")) {
-            JsonNode r = result(flat, id);
-            if (r != null && r.has("timesNs")) {
-                List<Long> ts = new ArrayList<>();
-                r.get("timesNs").forEach(t -> ts.add(t.asLong()));
-                ts.sort(null);
-                chain.add(new long[] {r.get("medianNs").asLong(), ts.get(1), ts.get(ts.size() - 2)});
-            }
+            times.time(id).ifPresent(chain::add);
         }
-        long[] base = chain.get(chain.size() - 1);
-        long[] best = chain.stream().min(java.util.Comparator.comparingLong(t -> t[0])).orElseThrow();
-        boolean baselineSlower = base[0] / (double) best[0] >= 1.05 && base[1] > best[2];
+        var base = chain.get(chain.size() - 1);
+        var best = chain.stream().min(java.util.Comparator.comparingLong(t -> t.medianNs())).orElseThrow();
+        boolean baselineSlower = base.medianNs() / (double) best.medianNs() >= 1.05 && base.lowNs() > best.highNs();
         assumeThat(baselineSlower).as("this machine measured flat's baseline slower than another rung: "
                 + flat.get("results")).isFalse();
     }

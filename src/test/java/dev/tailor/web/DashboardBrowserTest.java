@@ -19,6 +19,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -153,9 +154,9 @@ class DashboardBrowserTest extends ApiTestBase {
     void aBadToken_showsTheProblemsDetail() {
         String detail = problemDetail(web.get().uri("/v1/apps").header("Authorization", "Bearer not-a-token"));
         signIn("not-a-token");
-        WebElement error = new WebDriverWait(driver, WAIT).until(
+        WebElement error = until(
                 ExpectedConditions.visibilityOfElementLocated(By.id("signin-error")));
-        new WebDriverWait(driver, WAIT).until(d -> error.getText().contains(detail));
+        until(d -> error.getText().contains(detail));
         assertThat(error.getAttribute("role")).isEqualTo("alert");
         assertThat(driver.findElement(By.id("app-list")).getText()).contains("Sign in");
         assertThat(js("return sessionStorage.getItem('tailor-token');")).isNull();
@@ -163,7 +164,7 @@ class DashboardBrowserTest extends ApiTestBase {
 
         driver.findElement(By.id("token")).clear();
         driver.findElement(By.id("signin-button")).click();
-        new WebDriverWait(driver, WAIT).until(d -> error.getText().contains("Enter a token"));
+        until(d -> error.getText().contains("Enter a token"));
     }
 
     @Test
@@ -183,7 +184,7 @@ class DashboardBrowserTest extends ApiTestBase {
         driver.findElement(By.id("release-button")).click();
         WebElement history = waitFor(By.cssSelector("article[data-app='dash-hello'] [data-channel='beta'] table"));
         assertThat(history.getText()).contains(digest).contains("admin");
-        new WebDriverWait(driver, WAIT).until(d -> d.findElement(By.id("status")).getText().contains("Released"));
+        until(d -> d.findElement(By.id("status")).getText().contains("Released"));
         screenshot("upload-and-release", By.id("apps"));
     }
 
@@ -210,18 +211,18 @@ class DashboardBrowserTest extends ApiTestBase {
         uploadThroughPage("dash-refused", write("traversal.tar.gz",
                 hello("dash-refused").file("../evil.c", "int x;\n").tarGz()));
         WebElement error = driver.findElement(By.id("upload-error"));
-        new WebDriverWait(driver, WAIT).until(d -> error.getText().contains("bundle.path_traversal"));
+        until(d -> error.getText().contains("bundle.path_traversal"));
         assertThat(error.getText()).contains("..").contains("evil.c");
 
         uploadThroughPage("dash-refused", write("no-manifest.tar",
                 Archives.of().file("src/main.c", "int main(void) { return 0; }\n").tar()));
-        new WebDriverWait(driver, WAIT).until(d -> error.getText().contains("manifest.missing"));
+        until(d -> error.getText().contains("manifest.missing"));
         assertThat(error.getText()).contains("tailor.yaml");
 
         uploadThroughPage("dash-refused", write("invalid.zip", Archives.of()
                 .file("tailor.yaml", "name: dash-refused\nversion: 1.0.0\nsources: [src/*.c]\nsource: [x]\noptimize: fast\n")
                 .file("src/main.c", "int main(void) { return 0; }\n").zip()));
-        new WebDriverWait(driver, WAIT).until(d -> error.getText().contains("manifest.invalid"));
+        until(d -> error.getText().contains("manifest.invalid"));
         List<WebElement> errors = error.findElements(By.tagName("li"));
         assertThat(errors).hasSizeGreaterThanOrEqualTo(2);
         assertThat(error.getText()).contains("source").contains("optimize");
@@ -248,7 +249,7 @@ class DashboardBrowserTest extends ApiTestBase {
         new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("build-target"))).selectByVisibleText("x86_64-v2");
         driver.findElement(By.id("build-start")).click();
         waitFor(By.id("build-status"));
-        new WebDriverWait(driver, WAIT).until(d -> d.findElement(By.id("build-status")).getText().equals("succeeded"));
+        until(d -> d.findElement(By.id("build-status")).getText().equals("succeeded"));
         String log = driver.findElement(By.id("build-log")).getText();
         assertThat(log.lines().count()).as(log).isGreaterThan(0);
         String mode = driver.findElement(By.id("build-log-mode")).getText();
@@ -302,7 +303,7 @@ class DashboardBrowserTest extends ApiTestBase {
         waitFor(By.cssSelector("article[data-app='dash-fleet']"));
         new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("fleet-app"))).selectByVisibleText("dash-fleet");
         driver.findElement(By.id("fleet-show")).click();
-        new WebDriverWait(driver, WAIT).until(d -> d.findElement(By.id("status")).getText().contains("Fleet of dash-fleet"));
+        until(d -> d.findElement(By.id("status")).getText().contains("Fleet of dash-fleet"));
         for (String chart : List.of("chart-targets", "chart-timeline", "chart-payoff")) {
             assertThat(points(chart)).as(chart + " data points").isGreaterThan(0);
             assertThat(paintedPixels(chart)).as(chart + " painted pixels").isGreaterThan(0);
@@ -318,7 +319,7 @@ class DashboardBrowserTest extends ApiTestBase {
         new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("fleet-app"))).selectByVisibleText("dash-unmeasured");
         driver.findElement(By.id("fleet-show")).click();
         WebElement notMeasured = driver.findElement(By.id("chart-payoff-empty"));
-        new WebDriverWait(driver, WAIT).until(d -> notMeasured.isDisplayed() && notMeasured.getText().contains("Not measured"));
+        until(d -> notMeasured.isDisplayed() && notMeasured.getText().contains("Not measured"));
         assertThat(driver.findElement(By.id("chart-payoff-box")).isDisplayed()).isFalse();
         screenshot("fleet-not-measured", By.id("fleet"));
     }
@@ -381,7 +382,15 @@ class DashboardBrowserTest extends ApiTestBase {
     }
 
     private WebElement waitFor(By by) {
-        return new WebDriverWait(driver, WAIT).until(ExpectedConditions.visibilityOfElementLocated(by));
+        return until(ExpectedConditions.visibilityOfElementLocated(by));
+    }
+
+    /**
+     * Waits for a condition, asking again when the element it read was replaced meanwhile: the page re-renders
+     * parts with innerHTML (a build's facts when it ends), so an element found a moment ago can be gone.
+     */
+    private <T> T until(java.util.function.Function<WebDriver, T> condition) {
+        return new WebDriverWait(driver, WAIT).ignoring(StaleElementReferenceException.class).until(condition::apply);
     }
 
     private void signIn(String token) {

@@ -182,8 +182,12 @@ class DashboardBrowserTest extends ApiTestBase {
         channel.clear();
         channel.sendKeys("beta");
         driver.findElement(By.id("release-button")).click();
-        WebElement history = waitFor(By.cssSelector("article[data-app='dash-hello'] [data-channel='beta'] table"));
-        assertThat(history.getText()).contains(digest).contains("admin");
+        By history = By.cssSelector("article[data-app='dash-hello'] [data-channel='beta'] table");
+        waitFor(history);
+        // the app list is redrawn as the release lands: read the table that is there now
+        until(d -> d.findElement(history).getText().contains(digest));
+        String table = until(d -> d.findElement(history).getText());
+        assertThat(table).contains(digest).contains("admin");
         until(d -> d.findElement(By.id("status")).getText().contains("Released"));
         screenshot("upload-and-release", By.id("apps"));
     }

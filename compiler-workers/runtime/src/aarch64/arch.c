@@ -31,7 +31,56 @@ uint64_t arch_tick_hz(void) {
     return v ? v : 62500000u;
 }
 
-void arch_init(void) {}
+/*
+ * The MMU, on for two reasons: a null pointer faults (the virt machine's flash at 0-128 MiB is left unmapped), and
+ * RAM becomes Normal cacheable memory (with the MMU off every access is Device memory: uncached on real hardware).
+ * 4 KiB granule, 39-bit addresses from level 1, 2 MiB blocks: the devices between the flash and the RAM as Device
+ * memory that never executes, the RAM up to the image's end (heap and stacks are in .bss) as Normal write-back
+ * memory; nothing else. Identity map, so the code runs on where it was.
+ */
+#define GIB 0x40000000ull
+#define BLOCK_2M 0x200000ull
+#define DESC_BLOCK 1ull
+#define DESC_TABLE 3ull
+#define DESC_AF (1ull << 10)                /* accessed: no access-flag fault on first use */
+#define DESC_INNER_SHAREABLE (3ull << 8)
+#define DESC_ATTR(n) ((uint64_t)(n) << 2)   /* index into MAIR_EL1 */
+#define DESC_NEVER_EXECUTE (3ull << 53)     /* PXN | UXN */
+#define MAIR_DEVICE 0                       /* attribute 0: Device-nGnRnE */
+#define MAIR_NORMAL 1                       /* attribute 1: Normal, inner and outer write-back, allocating */
+#define FLASH_END 0x08000000ull
+
+static uint64_t level1[512] __attribute__((aligned(4096)));
+static uint64_t level2_devices[512] __attribute__((aligned(4096))); /* 0-1 GiB */
+static uint64_t level2_ram[512] __attribute__((aligned(4096)));     /* 1-2 GiB */
+extern char _end[];
+
+static void mmu_on(void) {
+    for (uint64_t a = FLASH_END; a < GIB; a += BLOCK_2M) {
+        level2_devices[a / BLOCK_2M] = a | DESC_BLOCK | DESC_AF | DESC_ATTR(MAIR_DEVICE) | DESC_NEVER_EXECUTE;
+    }
+    for (uint64_t a = GIB; a < (uint64_t)(uintptr_t)_end; a += BLOCK_2M) {
+        level2_ram[(a - GIB) / BLOCK_2M] = a | DESC_BLOCK | DESC_AF | DESC_INNER_SHAREABLE | DESC_ATTR(MAIR_NORMAL);
+    }
+    level1[0] = (uint64_t)(uintptr_t)level2_devices | DESC_TABLE;
+    level1[1] = (uint64_t)(uintptr_t)level2_ram | DESC_TABLE;
+
+    uint64_t mair = 0x00ull << (8 * MAIR_DEVICE) | 0xffull << (8 * MAIR_NORMAL);
+    /* T0SZ 25 (39 bits), walks non-cacheable (the tables were written with the MMU off, straight to memory),
+       4 KiB granule, no TTBR1 walks (EPD1), 32-bit physical addresses (IPS 0: all of virt's below 4 GiB) */
+    uint64_t tcr = 25ull | 1ull << 23;
+    uint64_t sctlr;
+    __asm__ volatile("msr mair_el1, %0; msr tcr_el1, %1; msr ttbr0_el1, %2; dsb ish; tlbi vmalle1; dsb ish; isb"
+                     : : "r"(mair), "r"(tcr), "r"((uint64_t)(uintptr_t)level1) : "memory");
+    __asm__ volatile("mrs %0, sctlr_el1" : "=r"(sctlr));
+    sctlr |= 1ull << 0 | 1ull << 2 | 1ull << 12; /* M, C (data cache), I (instruction cache) */
+    sctlr &= ~(1ull << 1 | 1ull << 19);           /* no alignment checks (A), writable memory may execute (WXN) */
+    __asm__ volatile("msr sctlr_el1, %0; isb" : : "r"(sctlr) : "memory");
+}
+
+void arch_init(void) {
+    mmu_on();
+}
 
 static const char *describe(uint32_t ec) {
     switch (ec) {

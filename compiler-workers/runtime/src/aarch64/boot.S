@@ -1,6 +1,7 @@
 /*
- * aarch64 entry on QEMU's virt machine (and similar boards): loaded as an ELF at 0x40080000 and
- * entered at EL1 with the MMU off. Enables FP/SIMD, installs the exception vectors, clears .bss.
+ * aarch64 entry on QEMU's virt machine: loaded as an ELF at 0x40080000 and
+ * entered at EL1 with the MMU off. Enables FP/SIMD, installs the exception vectors, clears .bss; arch_init
+ * then turns the MMU on.
  */
         .section .text.boot, "ax"
         .global _start

@@ -269,12 +269,50 @@ uint64_t arch_tick_hz(void) {
     return tsc_hz;
 }
 
+#if !defined(__x86_64__)
+/*
+ * i686 paging, so a null pointer faults: an identity map of the RAM up to the image's end (heap and stack are in
+ * .bss), the first 4 MiB in 4 KiB pages with page 0 left out, the rest in 4 MiB pages (PSE). The devices are all
+ * I/O ports. A CPU without PSE (before the Pentium) keeps paging off: such a CPU runs no Tailor target anyway.
+ */
+static uint32_t page_directory[1024] __attribute__((aligned(4096)));
+static uint32_t first_table[1024] __attribute__((aligned(4096)));
+extern char _end[];
+
+#define PAGE_PRESENT_WRITABLE 0x3u
+#define PAGE_LARGE 0x80u
+
+static void paging_init(void) {
+    uint32_t r[4];
+    cpuid(1, 0, r);
+    if (!(r[3] & (1u << 3))) { /* PSE */
+        return;
+    }
+    for (uint32_t i = 1; i < 1024; i++) {
+        first_table[i] = (i << 12) | PAGE_PRESENT_WRITABLE;
+    }
+    page_directory[0] = (uint32_t)first_table | PAGE_PRESENT_WRITABLE;
+    for (uint32_t a = 4u << 20; a < (uint32_t)_end; a += 4u << 20) {
+        page_directory[a >> 22] = a | PAGE_LARGE | PAGE_PRESENT_WRITABLE;
+    }
+    uintptr_t cr0, cr4;
+    __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+    __asm__ volatile("mov %0, %%cr4" : : "r"(cr4 | (1u << 4))); /* PSE */
+    __asm__ volatile("mov %0, %%cr3" : : "r"(page_directory) : "memory");
+    __asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+    __asm__ volatile("mov %0, %%cr0" : : "r"(cr0 | (1u << 31) | (1u << 16)) : "memory"); /* PG, WP */
+}
+#endif
+
 void arch_init(void) {
     uart_init();
 #if defined(__x86_64__)
     tss_init();
 #endif
     idt_init();
+#if !defined(__x86_64__)
+    paging_init(); /* after the exception table: a fault here is reported, not a triple fault */
+#endif
     fpu_init();
     tsc_base = rdtsc();
 }

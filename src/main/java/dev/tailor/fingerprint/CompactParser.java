@@ -8,7 +8,7 @@ import dev.tailor.catalog.Arch;
  * The compact form {@code <arch>:<feature>,<feature>,...} of the {@code cpu=} query and the {@code Tailor-CPU}
  * header, which is also what the probe images print; the canonical form may name the CPU's vendor and (Arm) parts
  * too, where named microarchitectures need them: {@code x86_64@GenuineIntel:avx,avx2,...},
- * {@code aarch64@ARM/0xd0c:asimd,...}.
+ * {@code aarch64@ARM/0xd0c:asimd,...}, {@code riscv64@SiFive/u74mc:a,c,...} (a RISC-V core by its name).
  */
 final class CompactParser {
 
@@ -38,16 +38,22 @@ final class CompactParser {
     }
 
     private static final java.util.regex.Pattern IDENTITY =
-            java.util.regex.Pattern.compile("([A-Za-z0-9_.-]{1,32})((?:/0x[0-9a-f]{1,4}){0,16})");
+            java.util.regex.Pattern.compile("([A-Za-z0-9_.-]{1,32})((?:/[a-z0-9]{1,16}){0,16})");
 
     /** {@code vendor[/part...]}, as {@link #canonical} writes it. */
     private static CpuProfile identified(CpuProfile p, String identity) {
         java.util.regex.Matcher m = IDENTITY.matcher(identity);
         if (!m.matches()) {
-            throw FingerprintException.unparseable("after '@' the compact fingerprint names the vendor and, for Arm, "
-                    + "its parts: <arch>@<vendor>[/0x<part>...]:<features>");
+            throw FingerprintException.unparseable("after '@' the compact fingerprint names the vendor and, for Arm "
+                    + "and riscv64, its parts: <arch>@<vendor>[/0x<part>...]:<features> (riscv64: /<core>)");
         }
         List<String> parts = m.group(2).isEmpty() ? List.of() : List.of(m.group(2).substring(1).split("/"));
+        if (!parts.stream().allMatch(part -> CpuProfile.isPart(p.arch(), part))) {
+            throw FingerprintException.unparseable(p.arch() == Arch.RISCV64
+                    ? "a riscv64 part names the core as archspec does: riscv64@<vendor>/<core>:<features>, e.g. "
+                    + "riscv64@SiFive/u74mc:..."
+                    : "a part is a CPU part number: <arch>@<vendor>/0x<part>:<features>, e.g. aarch64@ARM/0xd0c:...");
+        }
         return new CpuProfile(p.arch(), m.group(1), p.model(), parts, p.features(), p.notes());
     }
 

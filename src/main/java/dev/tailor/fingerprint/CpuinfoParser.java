@@ -314,7 +314,18 @@ final class CpuinfoParser {
         }
         String model = uarch == null ? (ids.isEmpty() ? null : String.join(", ", ids))
                 : ids.isEmpty() ? uarch : uarch + " (" + String.join(", ", ids) + ")";
-        return new CpuProfile(Arch.RISCV64, vendor, model, List.of(), features, notes);
+        List<String> cores = f.uarchs.stream().map(CpuinfoParser::riscvCore).filter(java.util.Objects::nonNull)
+                .distinct().limit(16).toList();
+        return new CpuProfile(Arch.RISCV64, vendor, model, cores, features, notes);
+    }
+
+    /**
+     * A RISC-V core's name as archspec spells it, from the {@code uarch} line (the device tree's compatible):
+     * {@code sifive,u74-mc} is {@code u74mc}; null for one that does not look like a core name.
+     */
+    static String riscvCore(String uarch) {
+        String name = uarch.substring(uarch.lastIndexOf(',') + 1).replaceAll("[-_.]", "");
+        return CpuProfile.isPart(Arch.RISCV64, name) ? name : null;
     }
 
     /** ARMv8 cores run 32-bit kernels that may print 'CPU architecture: 7'; the part number or the v8-only

@@ -79,7 +79,8 @@ final class JsonFingerprintParser {
 
     /**
      * Optional identification beside a feature list or hwcaps: {@code "vendor"} (x86 vendor string, or an Arm
-     * implementer name or code such as "0x41") and {@code "part"} (Arm CPU part, or a list of them for big.LITTLE),
+     * implementer name or code such as "0x41") and {@code "part"} (Arm CPU part, or a list of them for big.LITTLE;
+     * on riscv64 the core's archspec name, such as "u74mc"),
      * which the native policy needs to name a microarchitecture.
      */
     private static CpuProfile identified(CpuProfile p, JsonNode root) {
@@ -97,10 +98,12 @@ final class JsonFingerprintParser {
         JsonNode part = root.get("part");
         if (part != null && !part.isNull()) {
             for (JsonNode n : part.isArray() ? part : List.of(part)) {
-                if (!n.isString() || !n.asString().matches("0x[0-9a-fA-F]{1,4}") || parts.size() >= 16) {
-                    throw FingerprintException.unparseable("\"part\" must be a CPU part like \"0xd0c\", or a list");
+                String norm = n.isString() ? n.asString().toLowerCase(Locale.ROOT) : "";
+                if (!CpuProfile.isPart(p.arch(), norm) || parts.size() >= 16) {
+                    throw FingerprintException.unparseable(p.arch() == Arch.RISCV64
+                            ? "\"part\" must name a RISC-V core as archspec does, like \"u74mc\", or be a list"
+                            : "\"part\" must be a CPU part like \"0xd0c\", or a list");
                 }
-                String norm = n.asString().toLowerCase(Locale.ROOT);
                 if (!parts.contains(norm)) {
                     parts.add(norm);
                 }

@@ -241,7 +241,8 @@ public class TargetResolver {
         if (best.isEmpty()) {
             reasons.add("native: no named microarchitecture " + (cpu.vendor() == null ? "" : "of vendor "
                     + cpu.vendor() + " ") + "matches every feature" + (cpu.parts().isEmpty() ? ""
-                    : " and CPU part " + String.join("/", cpu.parts())) + "; using the level " + level.id());
+                    : (cpu.arch() == Arch.RISCV64 ? " and core " : " and CPU part ") + String.join("/", cpu.parts()))
+                    + "; using the level " + level.id());
             return Optional.empty();
         }
         Target t = best.get().target();
@@ -258,9 +259,17 @@ public class TargetResolver {
                 .filter(u -> u.vendor().equals(cpu.vendor()) && partMatches(cpu, u));
     }
 
+    /**
+     * aarch64: the device's CPU part is the core's, where both are known. riscv64: the device names the core (its
+     * {@code uarch} line), as archspec requires, since a vendor makes many cores that archspec cannot tell apart by
+     * their extensions (a SiFive U54 is not a U74).
+     */
     private static boolean partMatches(CpuProfile cpu, Uarch u) {
-        return cpu.arch() != Arch.AARCH64 || u.cpuPart().isEmpty() || cpu.parts().isEmpty()
-                || cpu.parts().contains(u.cpuPart());
+        return switch (cpu.arch()) {
+            case AARCH64 -> u.cpuPart().isEmpty() || cpu.parts().isEmpty() || cpu.parts().contains(u.cpuPart());
+            case RISCV64 -> cpu.parts().contains(u.name());
+            default -> true;
+        };
     }
 
     /** Our level rungs under archspec's generic names. */

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,7 +39,8 @@ class RiscvFingerprintTest {
 
     @ParameterizedTest(name = "{0}: level {1}, native {2}")
     @CsvSource({
-            "linux5.10-hifive-unleashed-u54mc, riscv64-rva20, riscv64-u74mc, SiFive",
+            // archspec has no U54: a SiFive core gets the U74's tuning only where its uarch line names the U74
+            "linux5.10-hifive-unleashed-u54mc, riscv64-rva20, riscv64-rva20, SiFive",
             "linux6.6-hifive-unmatched-u74mc, riscv64-rva20, riscv64-u74mc, SiFive",
             "linux6.6-visionfive2-jh7110, riscv64-rva20, riscv64-u74mc, SiFive",
             // archspec's x60 requires only RV64GC: the native answer must not fall below the level's V
@@ -164,12 +166,63 @@ class RiscvFingerprintTest {
     }
 
     @Test
-    void jsonVendor_acceptsTheJedecId() {
-        CpuProfile p = FingerprintParser.parse("application/json",
-                "{\"arch\":\"riscv64\",\"features\":[\"rv64gc\"],\"vendor\":\"0x489\"}".getBytes(StandardCharsets.UTF_8),
-                null);
-        assertThat(p.vendor()).isEqualTo("SiFive");
-        assertThat(Corpus.RESOLVER.resolve(p, Policy.NATIVE).target().id()).isEqualTo("riscv64-u74mc");
-        assertThat(Corpus.RESOLVER.canonical(p)).isEqualTo("riscv64@SiFive:a,c,d,f,i,m");
+    void jsonVendor_acceptsTheJedecId_andTheCoreNamesTheMicroarchitecture() {
+        CpuProfile vendorOnly = json("{\"arch\":\"riscv64\",\"features\":[\"rv64gc\"],\"vendor\":\"0x489\"}");
+        assertThat(vendorOnly.vendor()).isEqualTo("SiFive");
+        assertThat(Corpus.RESOLVER.resolve(vendorOnly, Policy.NATIVE).target().id()).isEqualTo("riscv64-rva20");
+        assertThat(Corpus.RESOLVER.canonical(vendorOnly)).isEqualTo("riscv64:a,c,d,f,i,m");
+
+        CpuProfile u74 = json("{\"arch\":\"riscv64\",\"features\":[\"rv64gc\"],\"vendor\":\"0x489\",\"part\":\"U74MC\"}");
+        assertThat(u74.parts()).containsExactly("u74mc");
+        assertThat(Corpus.RESOLVER.resolve(u74, Policy.NATIVE).target().id()).isEqualTo("riscv64-u74mc");
+        assertThat(Corpus.RESOLVER.canonical(u74)).isEqualTo("riscv64@SiFive/u74mc:a,c,d,f,i,m");
+
+        for (String bad : List.of("0xd0c", "u74-mc", "7series", "a-very-long-core-name-indeed")) {
+            assertThatThrownBy(() -> json("{\"arch\":\"riscv64\",\"features\":[\"rv64gc\"],\"part\":\"" + bad + "\"}"))
+                    .as(bad).isInstanceOf(FingerprintException.class).hasMessageContaining("u74mc");
+        }
+    }
+
+    /** archspec's rule: a named RISC-V core is the answer only for the core the device names (its uarch line). */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+            "linux5.10-hifive-unleashed-u54mc, u54mc",
+            "linux6.6-hifive-unmatched-u74mc, u74mc",
+            "linux6.6-visionfive2-jh7110, u74mc",
+            "linux6.8-bananapi-f3-spacemit-x60, x60",
+            "linux6.10-licheepi4a-th1520, c910",
+            "linux6.8-qemu-virt-rv64, "})
+    void theUarchLine_namesTheCore(String file, String core) {
+        CpuProfile p = parse(file);
+        assertThat(p.parts()).isEqualTo(core == null ? List.of() : List.of(core));
+    }
+
+    @Test
+    void aU54_isNotGivenTheU74sTuning_andItsCanonicalFormStaysShort() {
+        CpuProfile u54 = parse("linux5.10-hifive-unleashed-u54mc");
+        Resolution r = Corpus.RESOLVER.resolve(u54, Policy.NATIVE);
+        assertThat(r.target().id()).isEqualTo("riscv64-rva20");
+        assertThat(r.reasons()).anyMatch(x -> x.contains("vendor SiFive") && x.contains("core u54mc"));
+        assertThat(Corpus.RESOLVER.canonical(u54)).isEqualTo("riscv64:a,c,d,f,i,m");
+
+        CpuProfile u74 = parse("linux6.6-hifive-unmatched-u74mc");
+        String canonical = Corpus.RESOLVER.canonical(u74);
+        assertThat(canonical).isEqualTo("riscv64@SiFive/u74mc:a,c,d,f,i,m");
+        assertThat(Corpus.RESOLVER.resolve(FingerprintParser.parseCompact(canonical), Policy.NATIVE).target().id())
+                .isEqualTo("riscv64-u74mc");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {
+            "riscv64@SiFive/0xd0c:rv64gc; riscv64@SiFive/u74mc",
+            "aarch64@ARM/u74mc:asimd; aarch64@ARM/0xd0c",
+            "riscv64@SiFive/U74MC:rv64gc; after '@'"})
+    void compactParts_followTheArchitecture(String compact, String hint) {
+        assertThatThrownBy(() -> FingerprintParser.parseCompact(compact))
+                .isInstanceOf(FingerprintException.class).hasMessageContaining(hint);
+    }
+
+    private static CpuProfile json(String body) {
+        return FingerprintParser.parse("application/json", body.getBytes(StandardCharsets.UTF_8), null);
     }
 }

@@ -135,6 +135,42 @@ class RuntimeBehaviourTest {
         assertThat(boot.console()).contains("heap 64 MiB, last byte 5a\n");
     }
 
+    /**
+     * Unaligned loads in the app's code: aarch64 apps are compiled without {@code -mstrict-align} since the runtime
+     * turns the MMU on with alignment checks off (RAM is Normal memory, where they are allowed; with the MMU off all
+     * memory is Device memory, where real cores fault on them, though QEMU 7.2 does not).
+     */
+    @ParameterizedTest
+    @MethodSource("machines")
+    void unalignedLoads_inTheAppsCode_work(Arch arch) {
+        Path dir = TestToolchain.bundle("unaligned", """
+                #include <inttypes.h>
+                #include <stdio.h>
+                static volatile int offset = 1;
+                int main(void) {
+                    unsigned char buf[40];
+                    for (int i = 0; i < 40; i++) buf[i] = (unsigned char)i;
+                    uint64_t v;
+                    uint32_t w;
+                    __builtin_memcpy(&v, buf + offset, 8);
+                    __builtin_memcpy(&w, buf + offset + 8, 4);
+                    printf("unaligned %llx %x\\n", (unsigned long long)v, w);
+                    return 0;
+                }
+                """);
+        Target t = TestToolchain.CATALOG.baseline(arch);
+        CompileRequest request = new CompileRequest(dir, List.of("src/unaligned.c"), List.of(), Map.of(),
+                Optimize.SPEED, 64 * 1024, "unaligned", "k");
+        Path image = TestToolchain.build(request, t).image();
+        if (arch == Arch.AARCH64) { // one 8-byte load, not eight byte loads
+            assertThat(TestToolchain.disassemble(image, "--disassemble-symbols=main"))
+                    .containsPattern("ldr\\s+x\\d+, \\[x\\d+, x\\d+\\]").doesNotContain("ldrb");
+        }
+        Qemu.Boot boot = TestToolchain.boot(t, t.qemu().runs(), image);
+        assertThat(boot.exitCode()).as(boot.console()).isZero();
+        assertThat(boot.console()).contains("unaligned 807060504030201 c0b0a09\n");
+    }
+
     /** x86_64 unmaps the page below the stack and takes exceptions on a separate stack (IST). */
     @Test
     void stackOverflow_onX86_64_isReportedAsSuch() {

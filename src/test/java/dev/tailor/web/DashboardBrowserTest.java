@@ -280,7 +280,7 @@ class DashboardBrowserTest extends ApiTestBase {
         String id = build.path("id").asString();
 
         signIn(adminToken);
-        waitFor(By.cssSelector("button[data-build='" + id + "']")).click();
+        clickWhenShown(By.cssSelector("button[data-build='" + id + "']")); // the build list may be redrawn meanwhile
         WebElement diagnostics = waitFor(By.cssSelector("#build-diagnostics .diagnostic pre"));
         String text = driver.findElement(By.id("build-diagnostics")).getText();
         assertThat(text).containsPattern("src/broken\\.c:2:\\d+: error: ");
@@ -387,6 +387,18 @@ class DashboardBrowserTest extends ApiTestBase {
 
     private WebElement waitFor(By by) {
         return until(ExpectedConditions.visibilityOfElementLocated(by));
+    }
+
+    /** Clicks an element of a list the page may redraw: a click on one replaced meanwhile finds the new one. */
+    private void clickWhenShown(By by) {
+        until(d -> {
+            WebElement e = d.findElement(by);
+            if (!e.isDisplayed()) {
+                return false;
+            }
+            e.click();
+            return true;
+        });
     }
 
     /**

@@ -205,8 +205,9 @@ public class TargetResolver {
         return best;
     }
 
-    /** archspec's host(): compatible = vendor matches and every feature present (CPU part too, on Arm); among
-     * those descending from the best generic level, the deepest, then the one with most features. */
+    /** archspec's host(): compatible = vendor matches and every feature present (CPU part too, on Arm; the core's
+     * name, on riscv64); among those descending from the best generic level, the deepest, then the one with most
+     * features. */
     private Optional<Target> named(CpuProfile cpu, Target level, List<String> reasons) {
         if (cpu.arch() != Arch.X86_64 && cpu.arch() != Arch.AARCH64 && cpu.arch() != Arch.RISCV64) {
             reasons.add("native: no named microarchitectures for " + cpu.arch() + "; using the level");
@@ -253,7 +254,8 @@ public class TargetResolver {
         return Optional.of(t);
     }
 
-    /** The archspec entry of a native target, when its vendor (and on Arm, CPU part) is the device's. */
+    /** The archspec entry of a native target, when its vendor (and on Arm its CPU part, on riscv64 its name) is the
+     * device's. */
     private Optional<Uarch> identity(CpuProfile cpu, Target t) {
         return uarchs.find(t.id().substring(cpu.arch().id().length() + 1))
                 .filter(u -> u.vendor().equals(cpu.vendor()) && partMatches(cpu, u));

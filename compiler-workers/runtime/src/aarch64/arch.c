@@ -36,12 +36,15 @@ uint64_t arch_tick_hz(void) {
  * RAM becomes Normal cacheable memory (with the MMU off every access is Device memory: uncached on real hardware).
  * 4 KiB granule, 39-bit addresses from level 1, 2 MiB blocks: the devices between the flash and the RAM as Device
  * memory that never executes, the RAM up to the image's end (heap and stacks are in .bss) as Normal write-back
- * memory; nothing else. Identity map, so the code runs on where it was.
+ * memory, except the guard page below the stack (its 2 MiB are mapped in 4 KiB pages, that one left out), so an
+ * overflow faults instead of overwriting .bss; nothing else. Identity map, so the code runs on where it was.
  */
 #define GIB 0x40000000ull
 #define BLOCK_2M 0x200000ull
 #define DESC_BLOCK 1ull
 #define DESC_TABLE 3ull
+#define DESC_PAGE 3ull                      /* at level 3 */
+#define PAGE_4K 0x1000ull
 #define DESC_AF (1ull << 10)                /* accessed: no access-flag fault on first use */
 #define DESC_INNER_SHAREABLE (3ull << 8)
 #define DESC_ATTR(n) ((uint64_t)(n) << 2)   /* index into MAIR_EL1 */
@@ -53,15 +56,25 @@ uint64_t arch_tick_hz(void) {
 static uint64_t level1[512] __attribute__((aligned(4096)));
 static uint64_t level2_devices[512] __attribute__((aligned(4096))); /* 0-1 GiB */
 static uint64_t level2_ram[512] __attribute__((aligned(4096)));     /* 1-2 GiB */
+static uint64_t level3_stack[512] __attribute__((aligned(4096)));   /* the 2 MiB around the guard page */
 extern char _end[];
+extern char stack_guard[];
 
 static void mmu_on(void) {
     for (uint64_t a = FLASH_END; a < GIB; a += BLOCK_2M) {
         level2_devices[a / BLOCK_2M] = a | DESC_BLOCK | DESC_AF | DESC_ATTR(MAIR_DEVICE) | DESC_NEVER_EXECUTE;
     }
+    const uint64_t ram = DESC_AF | DESC_INNER_SHAREABLE | DESC_ATTR(MAIR_NORMAL);
     for (uint64_t a = GIB; a < (uint64_t)(uintptr_t)_end; a += BLOCK_2M) {
-        level2_ram[(a - GIB) / BLOCK_2M] = a | DESC_BLOCK | DESC_AF | DESC_INNER_SHAREABLE | DESC_ATTR(MAIR_NORMAL);
+        level2_ram[(a - GIB) / BLOCK_2M] = a | DESC_BLOCK | ram;
     }
+    uint64_t guard = (uint64_t)(uintptr_t)stack_guard;
+    uint64_t block = guard & ~(BLOCK_2M - 1);
+    for (uint64_t i = 0; i < 512; i++) {
+        uint64_t a = block + i * PAGE_4K;
+        level3_stack[i] = a == guard ? 0 : a | DESC_PAGE | ram;
+    }
+    level2_ram[(block - GIB) / BLOCK_2M] = (uint64_t)(uintptr_t)level3_stack | DESC_TABLE;
     level1[0] = (uint64_t)(uintptr_t)level2_devices | DESC_TABLE;
     level1[1] = (uint64_t)(uintptr_t)level2_ram | DESC_TABLE;
 
@@ -111,6 +124,9 @@ _Noreturn void aarch64_trap(uint64_t vector, uint64_t esr, uint64_t elr, uint64_
     }
     if (ec == 0x3c) {
         rt_fault(RT_TRAP_INSTRUCTION, describe(ec), elr, 0, 0, esr);
+    }
+    if ((ec == 0x24 || ec == 0x25) && far - (uint64_t)(uintptr_t)stack_guard < PAGE_4K) {
+        rt_fault(RT_OTHER_FAULT, "stack overflow (data abort below the 64 KiB stack)", elr, 1, far, esr);
     }
     int has_far = ec == 0x20 || ec == 0x21 || ec == 0x22 || ec == 0x24 || ec == 0x25;
     rt_fault(RT_OTHER_FAULT, describe(ec), elr, has_far, far, esr);

@@ -47,8 +47,12 @@ trap_common:
         bl aarch64_trap
         b park
 
+        /* the guard page (unmapped once the MMU is on), the app's stack, the trap stack */
         .bss
-        .balign 16
+        .balign 4096
+        .global stack_guard
+stack_guard:
+        .space 4096
         .space 65536
 stack_top:
         .space 8192

@@ -60,6 +60,8 @@ void arch_init(void) {
     counter_last = SYS_24MHZ;
 }
 
+extern char stack_guard[];
+
 /* Called from the vector stubs: faulting pc, SPSR, which exception (1 undef, 2 svc, 3 prefetch, 4 data, 5 irq). */
 _Noreturn void armv7_trap(uint32_t pc, uint32_t spsr, uint32_t kind) {
     uint32_t fsr, far;
@@ -76,6 +78,9 @@ _Noreturn void armv7_trap(uint32_t pc, uint32_t spsr, uint32_t kind) {
     case 4:
         __asm__ volatile("mrc p15, 0, %0, c5, c0, 0" : "=r"(fsr));
         __asm__ volatile("mrc p15, 0, %0, c6, c0, 0" : "=r"(far));
+        if (far - (uint32_t)stack_guard < 4096u) {
+            rt_fault(RT_OTHER_FAULT, "stack overflow (data abort below the 64 KiB stack)", pc, 1, far, fsr);
+        }
         rt_fault(RT_OTHER_FAULT, "data abort (bad memory access)", pc, 1, far, fsr);
     case 2:
         rt_fault(RT_OTHER_FAULT, "unexpected svc", pc, 0, 0, spsr);

@@ -74,7 +74,8 @@ park:   b park                          /* no wfe: ARMv6 (before 6K) has none */
  * execute-never. Every other entry is 0: a translation fault (data or prefetch abort). Domain 0, client, AP full
  * access; TTBCR = 0 (TTBR0 only, 16 KiB table); table walks non-cacheable (TTBR0's attribute bits 0).
  * The first MiB goes through a page table of 4 KiB pages instead of a section, with page 0 left out: a null
- * pointer (and any small offset from one) faults. The exception vectors then move to the high address 0xffff0000
+ * pointer (and any small offset from one) faults; so does the MiB holding the stack's guard page, with that page
+ * left out, so an overflow faults instead of overwriting .bss. The exception vectors then move to the high address 0xffff0000
  * (SCTLR.V = 1, set with SCTLR.M), whose page maps the page-aligned vectors in the image through a second table.
  * Before the MMU goes on, the table writes complete (c7,c10,4: the ARMv6 spelling of dsb) and the TLB and branch
  * predictor are invalidated; the prefetch flush (c7,c5,4, the ARMv6 isb) comes before and after setting SCTLR.M.
@@ -109,6 +110,26 @@ mmu_on:
         add r2, r2, #0x1000
         subs r3, r3, #1
         bne 1b
+        ldr r1, =stack_guard            /* the guard page below the stack: a translation fault too */
+        lsr r2, r1, #20                 /* its MiB */
+        cmp r2, #0
+        ldreq r3, =tailor_l2_low        /* the first MiB is in pages already */
+        beq 2f
+        ldr r3, =tailor_l2_stack        /* else its MiB becomes pages as well */
+        orr r4, r3, #PAGE_TABLE
+        str r4, [r0, r2, lsl #2]
+        lsl r4, r2, #20
+        orr r4, r4, #PAGE_RAM
+        mov r5, r3
+        mov r6, #256
+1:      str r4, [r5], #4
+        add r4, r4, #0x1000
+        subs r6, r6, #1
+        bne 1b
+2:      lsl r1, r1, #12                 /* the page's index in its MiB: bits 19..12 */
+        lsr r1, r1, #24
+        mov r4, #0
+        str r4, [r3, r1, lsl #2]
         ldr r1, =tailor_l2_high         /* 0xfff00000's MiB: only its page 0xffff0000, the vectors */
         orr r2, r1, #PAGE_TABLE
         ldr r3, =(0xfff * 4)
@@ -186,8 +207,12 @@ trap_common:
         bl armv7_trap
         b park
 
+        /* the guard page (left out of the map), the app's stack, the trap stack */
         .bss
-        .balign 16
+        .balign 4096
+        .global stack_guard
+stack_guard:
+        .space 4096
         .space 65536
 stack_top:
         .space 8192
@@ -200,4 +225,6 @@ tailor_ttb:
 tailor_l2_low:
         .space 1024
 tailor_l2_high:
+        .space 1024
+tailor_l2_stack:
         .space 1024

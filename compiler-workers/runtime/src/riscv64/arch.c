@@ -71,6 +71,8 @@ static uint32_t instruction_at(uint64_t pc) {
     return lo | (uint32_t)*(const volatile uint16_t *)(pc + 2) << 16;
 }
 
+extern char stack_guard[];
+
 /* Called from trap_entry: mcause, mepc, mtval. */
 _Noreturn void riscv64_trap(uint64_t cause, uint64_t epc, uint64_t tval) {
     if (cause >> 63) {
@@ -86,6 +88,9 @@ _Noreturn void riscv64_trap(uint64_t cause, uint64_t epc, uint64_t tval) {
     }
     if (cause == 3) {
         rt_fault(RT_TRAP_INSTRUCTION, "trap instruction (ebreak)", epc, 0, 0, cause);
+    }
+    if ((cause == 5 || cause == 7) && tval - (uint64_t)(uintptr_t)stack_guard < 4096) {
+        rt_fault(RT_OTHER_FAULT, "stack overflow (access fault below the 64 KiB stack)", epc, 1, tval, cause);
     }
     int has_addr = cause == 0 || cause == 1 || (cause >= 4 && cause <= 7) || cause >= 12;
     rt_fault(RT_OTHER_FAULT, describe(cause), epc, has_addr, tval, cause);

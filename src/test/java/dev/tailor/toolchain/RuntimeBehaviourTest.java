@@ -171,10 +171,16 @@ class RuntimeBehaviourTest {
         assertThat(boot.console()).contains("unaligned 807060504030201 c0b0a09\n");
     }
 
-    /** x86_64 unmaps the page below the stack and takes exceptions on a separate stack (IST). */
-    @Test
-    void stackOverflow_onX86_64_isReportedAsSuch() {
-        Qemu.Boot boot = run(Arch.X86_64, 7);
+    /**
+     * A guard page below the stack: x86_64 unmaps it and takes exceptions on a separate stack (IST), aarch64 and
+     * armv7 leave it out of their translation tables and riscv64 closes it with a locked PMP entry (they enter their
+     * trap handlers without touching the stack, which then switch to their own). i686 has no guard: its exceptions
+     * push onto the stack that overflowed.
+     */
+    @ParameterizedTest(name = "{0}, heap {1}")
+    @MethodSource("guardedStacks")
+    void stackOverflow_isReportedAsSuch(Arch arch, long heap) {
+        Qemu.Boot boot = run(arch, 7, heap);
         assertThat(boot.exitCode()).as(boot.console()).isEqualTo(122);
         assertThat(boot.console()).contains("tailor: stack overflow");
     }
@@ -188,10 +194,20 @@ class RuntimeBehaviourTest {
         return Stream.of(Arch.values()).filter(Arch::isMachine);
     }
 
+    /** A small heap puts the stack in the image's first MiB (or 2 MiB), the largest one far above it. */
+    static Stream<Arguments> guardedStacks() {
+        return Stream.of(Arch.X86_64, Arch.AARCH64, Arch.ARMV7, Arch.RISCV64)
+                .flatMap(a -> Stream.of(Arguments.of(a, 64L * 1024), Arguments.of(a, CompileRequest.MAX_HEAP)));
+    }
+
     private static Qemu.Boot run(Arch arch, int mode) {
+        return run(arch, mode, 64 * 1024);
+    }
+
+    private static Qemu.Boot run(Arch arch, int mode, long heap) {
         Target t = TestToolchain.CATALOG.baseline(arch);
         CompileRequest request = new CompileRequest(bundle, List.of("src/behaviour.c"), List.of(),
-                Map.of("MODE", Integer.toString(mode)), Optimize.SPEED, 64 * 1024, "behaviour", "mode-" + mode);
+                Map.of("MODE", Integer.toString(mode)), Optimize.SPEED, heap, "behaviour", "mode-" + mode + "-" + heap);
         return TestToolchain.boot(t, t.qemu().runs(), TestToolchain.build(request, t).image());
     }
 }

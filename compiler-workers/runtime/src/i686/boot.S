@@ -45,7 +45,11 @@ gdt_ptr:
         .word gdt_end - gdt - 1
         .long gdt
 
+        /* the guard page (left out once paging is on), then the stack */
         .bss
-        .balign 16
+        .balign 4096
+        .global stack_guard
+stack_guard:
+        .space 4096
         .space 65536
 stack_top:

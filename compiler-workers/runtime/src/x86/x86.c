@@ -116,6 +116,7 @@ struct gate {
 #endif
 
 static struct gate idt[32] __attribute__((aligned(16)));
+extern char stack_guard[]; /* the unmapped page below the 64 KiB stack (boot.S) */
 
 #if defined(__x86_64__)
 /*
@@ -132,7 +133,6 @@ static struct {
 } __attribute__((packed)) tss;
 static uint64_t gdt[5] __attribute__((aligned(16)));
 static unsigned char ist_stack[8192] __attribute__((aligned(16)));
-extern char stack_guard[];
 
 static void tss_init(void) {
     uint64_t base = (uint64_t)&tss;
@@ -149,6 +149,58 @@ static void tss_init(void) {
         uint16_t limit;
         uint64_t base;
     } __attribute__((packed)) ptr = {sizeof gdt - 1, (uint64_t)gdt};
+    __asm__ volatile("lgdt %0" : : "m"(ptr));
+    __asm__ volatile("ltr %w0" : : "r"(0x18));
+}
+#else
+/*
+ * i686 pushes an exception's frame onto the current stack: after an overflow into the guard page, that push
+ * faults again, a double fault. Its vector is a task gate, so the CPU switches to a task of its own, with a fresh
+ * stack, which reports the overflow (without it, a triple fault resets the machine with no word).
+ */
+struct tss32 {
+    uint32_t link, esp0, ss0, esp1, ss1, esp2, ss2, cr3, eip, eflags, eax, ecx, edx, ebx, esp, ebp, esi, edi;
+    uint32_t es, cs, ss, ds, fs, gs, ldt;
+    uint16_t trap, iomap;
+};
+static struct tss32 main_tss, double_fault_tss;
+static uint64_t gdt[5] __attribute__((aligned(16)));
+static unsigned char double_fault_stack[8192] __attribute__((aligned(16)));
+
+static _Noreturn void double_fault_task(void) {
+    uintptr_t cr2;
+    __asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
+    if (cr2 - (uintptr_t)stack_guard < 4096) {
+        rt_fault(RT_OTHER_FAULT, "stack overflow (page fault below the 64 KiB stack)", main_tss.eip, 1, cr2, 0);
+    }
+    rt_fault(RT_OTHER_FAULT, "double fault", main_tss.eip, 0, 0, 0);
+}
+
+static uint64_t tss_descriptor(struct tss32 *t) {
+    uint64_t base = (uint32_t)t, limit = sizeof *t - 1;
+    return (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) | (((limit >> 16) & 0xf) << 48) |
+           (((base >> 24) & 0xff) << 56); /* available 32-bit TSS */
+}
+
+static void tss_init(void) {
+    uintptr_t cr3;
+    __asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
+    double_fault_tss.cr3 = cr3;
+    double_fault_tss.eip = (uint32_t)double_fault_task;
+    double_fault_tss.eflags = 0x2; /* interrupts off */
+    double_fault_tss.esp = (uint32_t)(double_fault_stack + sizeof double_fault_stack);
+    double_fault_tss.cs = 0x08;
+    double_fault_tss.ss = double_fault_tss.ds = double_fault_tss.es = 0x10;
+    double_fault_tss.iomap = main_tss.iomap = sizeof(struct tss32);
+    gdt[0] = 0;
+    gdt[1] = 0x00cf9a000000ffffull; /* 0x08: 32-bit code, as boot.S had it */
+    gdt[2] = 0x00cf92000000ffffull; /* 0x10: data */
+    gdt[3] = tss_descriptor(&main_tss);        /* 0x18: the task that runs the app */
+    gdt[4] = tss_descriptor(&double_fault_tss); /* 0x20 */
+    struct {
+        uint16_t limit;
+        uint32_t base;
+    } __attribute__((packed)) ptr = {sizeof gdt - 1, (uint32_t)gdt};
     __asm__ volatile("lgdt %0" : : "m"(ptr));
     __asm__ volatile("ltr %w0" : : "r"(0x18));
 }
@@ -171,6 +223,9 @@ static void idt_init(void) {
         g->off_hi = (uint16_t)(a >> 16);
 #endif
     }
+#if !defined(__x86_64__)
+    idt[8] = (struct gate){.sel = 0x20, .type = 0x85}; /* double fault: a task gate to double_fault_task */
+#endif
     struct {
         uint16_t limit;
         uintptr_t base;
@@ -202,11 +257,9 @@ _Noreturn void x86_trap(uintptr_t vector, uintptr_t error, uintptr_t pc) {
     if (vector == 14) {
         uintptr_t cr2;
         __asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
-#if defined(__x86_64__)
         if (cr2 - (uintptr_t)stack_guard < 4096) {
             rt_fault(RT_OTHER_FAULT, "stack overflow (page fault below the 64 KiB stack)", pc, 1, cr2, error);
         }
-#endif
         rt_fault(RT_OTHER_FAULT, "page fault (bad memory access)", pc, 1, cr2, error);
     }
     rt_fault(RT_OTHER_FAULT, names[vector], pc, 0, 0, error);
@@ -271,12 +324,14 @@ uint64_t arch_tick_hz(void) {
 
 #if !defined(__x86_64__)
 /*
- * i686 paging, so a null pointer faults: an identity map of the RAM up to the image's end (heap and stack are in
- * .bss), the first 4 MiB in 4 KiB pages with page 0 left out, the rest in 4 MiB pages (PSE). The devices are all
+ * i686 paging, so a null pointer and a stack overflow fault: an identity map of the RAM up to the image's end (heap
+ * and stack are in .bss), the first 4 MiB in 4 KiB pages with page 0 left out, the rest in 4 MiB pages (PSE) but
+ * for the 4 MiB holding the stack's guard page, in 4 KiB pages without it. The devices are all
  * I/O ports. A CPU without PSE (before the Pentium) keeps paging off: such a CPU runs no Tailor target anyway.
  */
 static uint32_t page_directory[1024] __attribute__((aligned(4096)));
 static uint32_t first_table[1024] __attribute__((aligned(4096)));
+static uint32_t guard_table[1024] __attribute__((aligned(4096)));
 extern char _end[];
 
 #define PAGE_PRESENT_WRITABLE 0x3u
@@ -295,6 +350,17 @@ static void paging_init(void) {
     for (uint32_t a = 4u << 20; a < (uint32_t)_end; a += 4u << 20) {
         page_directory[a >> 22] = a | PAGE_LARGE | PAGE_PRESENT_WRITABLE;
     }
+    /* the guard page below the stack is left out too: its 4 MiB in 4 KiB pages, unless they are the first */
+    uint32_t guard = (uint32_t)stack_guard;
+    uint32_t *table = first_table;
+    if (guard >> 22) {
+        table = guard_table;
+        for (uint32_t i = 0; i < 1024; i++) {
+            guard_table[i] = ((guard & ~0x3fffffu) + (i << 12)) | PAGE_PRESENT_WRITABLE;
+        }
+        page_directory[guard >> 22] = (uint32_t)guard_table | PAGE_PRESENT_WRITABLE;
+    }
+    table[(guard >> 12) & 1023] = 0;
     uintptr_t cr0, cr4;
     __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
     __asm__ volatile("mov %0, %%cr4" : : "r"(cr4 | (1u << 4))); /* PSE */
@@ -312,6 +378,7 @@ void arch_init(void) {
     idt_init();
 #if !defined(__x86_64__)
     paging_init(); /* after the exception table: a fault here is reported, not a triple fault */
+    tss_init();    /* after paging: the double fault task takes this CR3 */
 #endif
     fpu_init();
     tsc_base = rdtsc();

@@ -117,6 +117,26 @@ struct gate {
 
 static struct gate idt[32] __attribute__((aligned(16)));
 extern char stack_guard[]; /* the unmapped page below the 64 KiB stack (boot.S) */
+static uint64_t gdt[5] __attribute__((aligned(16)));
+
+/* An available TSS descriptor: a 32-bit one, or the low half of a 64-bit one. */
+static uint64_t tss_descriptor(uint64_t base, uint64_t limit) {
+    return (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) | (((limit >> 16) & 0xf) << 48) |
+           (((base >> 24) & 0xff) << 56);
+}
+
+/* Loads the GDT (0x08 the given code segment, 0x10 flat data, 0x18 the running task's TSS) and that task. */
+static void gdt_load(uint64_t code) {
+    gdt[0] = 0;
+    gdt[1] = code;
+    gdt[2] = 0x00cf92000000ffffull;
+    struct {
+        uint16_t limit;
+        uintptr_t base;
+    } __attribute__((packed)) ptr = {sizeof gdt - 1, (uintptr_t)gdt};
+    __asm__ volatile("lgdt %0" : : "m"(ptr));
+    __asm__ volatile("ltr %w0" : : "r"(0x18));
+}
 
 #if defined(__x86_64__)
 /*
@@ -131,26 +151,14 @@ static struct {
     uint64_t reserved2;
     uint16_t reserved3, iomap;
 } __attribute__((packed)) tss;
-static uint64_t gdt[5] __attribute__((aligned(16)));
 static unsigned char ist_stack[8192] __attribute__((aligned(16)));
 
 static void tss_init(void) {
-    uint64_t base = (uint64_t)&tss;
-    uint64_t limit = sizeof tss - 1;
     tss.ist[0] = (uint64_t)(ist_stack + sizeof ist_stack);
     tss.iomap = sizeof tss;
-    gdt[0] = 0;
-    gdt[1] = 0x00af9a000000ffffull; /* 0x08: 64-bit code, as boot.S had it */
-    gdt[2] = 0x00cf92000000ffffull; /* 0x10: data */
-    gdt[3] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) | (((limit >> 16) & 0xf) << 48) |
-             (((base >> 24) & 0xff) << 56); /* 0x18: available 64-bit TSS */
-    gdt[4] = base >> 32;
-    struct {
-        uint16_t limit;
-        uint64_t base;
-    } __attribute__((packed)) ptr = {sizeof gdt - 1, (uint64_t)gdt};
-    __asm__ volatile("lgdt %0" : : "m"(ptr));
-    __asm__ volatile("ltr %w0" : : "r"(0x18));
+    gdt[3] = tss_descriptor((uint64_t)&tss, sizeof tss - 1); /* 0x18: a 64-bit TSS takes two entries */
+    gdt[4] = (uint64_t)&tss >> 32;
+    gdt_load(0x00af9a000000ffffull); /* 64-bit code, as boot.S had it */
 }
 #else
 /*
@@ -164,7 +172,6 @@ struct tss32 {
     uint16_t trap, iomap;
 };
 static struct tss32 main_tss, double_fault_tss;
-static uint64_t gdt[5] __attribute__((aligned(16)));
 static unsigned char double_fault_stack[8192] __attribute__((aligned(16)));
 
 static _Noreturn void double_fault_task(void) {
@@ -174,12 +181,6 @@ static _Noreturn void double_fault_task(void) {
         rt_fault(RT_OTHER_FAULT, "stack overflow (page fault below the 64 KiB stack)", main_tss.eip, 1, cr2, 0);
     }
     rt_fault(RT_OTHER_FAULT, "double fault", main_tss.eip, 0, 0, 0);
-}
-
-static uint64_t tss_descriptor(struct tss32 *t) {
-    uint64_t base = (uint32_t)t, limit = sizeof *t - 1;
-    return (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) | (((limit >> 16) & 0xf) << 48) |
-           (((base >> 24) & 0xff) << 56); /* available 32-bit TSS */
 }
 
 static void tss_init(void) {
@@ -192,17 +193,9 @@ static void tss_init(void) {
     double_fault_tss.cs = 0x08;
     double_fault_tss.ss = double_fault_tss.ds = double_fault_tss.es = 0x10;
     double_fault_tss.iomap = main_tss.iomap = sizeof(struct tss32);
-    gdt[0] = 0;
-    gdt[1] = 0x00cf9a000000ffffull; /* 0x08: 32-bit code, as boot.S had it */
-    gdt[2] = 0x00cf92000000ffffull; /* 0x10: data */
-    gdt[3] = tss_descriptor(&main_tss);        /* 0x18: the task that runs the app */
-    gdt[4] = tss_descriptor(&double_fault_tss); /* 0x20 */
-    struct {
-        uint16_t limit;
-        uint32_t base;
-    } __attribute__((packed)) ptr = {sizeof gdt - 1, (uint32_t)gdt};
-    __asm__ volatile("lgdt %0" : : "m"(ptr));
-    __asm__ volatile("ltr %w0" : : "r"(0x18));
+    gdt[3] = tss_descriptor((uint32_t)&main_tss, sizeof main_tss - 1); /* 0x18: the task that runs the app */
+    gdt[4] = tss_descriptor((uint32_t)&double_fault_tss, sizeof double_fault_tss - 1); /* 0x20 */
+    gdt_load(0x00cf9a000000ffffull); /* 32-bit code, as boot.S had it */
 }
 #endif
 
